@@ -1,0 +1,68 @@
+package segment
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// DefaultMaxInput is the number of bytes one analyzer call reads when
+// Config.MaxInput is zero: 1 MiB. Bytes beyond it are ignored (no tokens).
+const DefaultMaxInput = 1 << 20
+
+// Config configures New. Zero values mean defaults.
+type Config struct {
+	// UserDict is the path of an extra user dictionary ("word [freq [pos]]"
+	// per line, "#" comments); "" = none. Its words take precedence over the
+	// embedded domain pack, which takes precedence over gse's zh_s.
+	UserDict string
+	// Synonyms is the path of a synonyms file (one group per line, words
+	// separated by "/" or ","); "" = the embedded default.
+	Synonyms string
+	// StopWords is the path of a query stop-word file (one per line);
+	// "" = the embedded default.
+	StopWords string
+	// MaxInput caps the bytes one analyzer call reads; 0 = DefaultMaxInput.
+	MaxInput int
+}
+
+// Validate reports a configuration New would reject: unreadable files or a
+// negative MaxInput.
+func (c Config) Validate() error {
+	var errs []error
+	if c.MaxInput < 0 {
+		errs = append(errs, fmt.Errorf("segment: MaxInput %d is negative", c.MaxInput))
+	}
+	for _, f := range []struct{ what, path string }{
+		{"user dictionary", c.UserDict},
+		{"synonyms", c.Synonyms},
+		{"stop words", c.StopWords},
+	} {
+		if err := checkFile(f.path); err != nil {
+			errs = append(errs, fmt.Errorf("segment: %s %s: %w", f.what, f.path, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkFile accepts "" or a regular file.
+func checkFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return errors.New("not a regular file")
+	}
+	return nil
+}
+
+func (c Config) maxInput() int {
+	if c.MaxInput == 0 {
+		return DefaultMaxInput
+	}
+	return c.MaxInput
+}

@@ -1,0 +1,95 @@
+package segment
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func testNormalizer(t *testing.T) *normalizer {
+	t.Helper()
+	ts, err := parseTSCharacters(tsCharacters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &normalizer{ts: ts}
+}
+
+func TestDictLines(t *testing.T) {
+	n := testNormalizer(t)
+	tests := []struct {
+		in, want string
+		wantErr  bool
+	}{
+		{"# comment\n\n借唄\n", "借呗 20000\n", false},
+		{"零首付 5 n\nＰＲＯ版 9", "0首付 5 n\npro版 9\n", false},
+		{"a b", "", true},
+		{"a 0", "", true},
+		{"a 1 n extra", "", true},
+	}
+	for _, tt := range tests {
+		var sb strings.Builder
+		err := n.dictLines(tt.in, &sb)
+		if (err != nil) != tt.wantErr || (!tt.wantErr && sb.String() != tt.want) {
+			t.Errorf("dictLines(%q) = %q, %v; want %q", tt.in, sb.String(), err, tt.want)
+		}
+	}
+}
+
+func TestParseSynonyms(t *testing.T) {
+	n := testNormalizer(t)
+	syn, err := n.parseSynonyms("網貸/网络贷款, 网络借贷\n0首付/零首付\n注销/销户\n注销/注销账户\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		term string
+		want []string
+	}{
+		{"网贷", []string{"网络贷款", "网络借贷"}},
+		{"网络借贷", []string{"网贷", "网络贷款"}},
+		{"0首付", nil},
+		{"注销", []string{"销户", "注销账户"}},
+	}
+	for _, tt := range tests {
+		if got := syn[tt.term]; !slices.Equal(got, tt.want) {
+			t.Errorf("syn[%q] = %q, want %q", tt.term, got, tt.want)
+		}
+	}
+}
+
+func TestParseStopWords(t *testing.T) {
+	stop := testNormalizer(t).parseStopWords("# c\n嗎\n THE \n")
+	if len(stop) != 2 {
+		t.Fatalf("stop = %v", stop)
+	}
+	for _, w := range []string{"吗", "the"} {
+		if _, ok := stop[w]; !ok {
+			t.Errorf("%q missing", w)
+		}
+	}
+}
+
+func TestParsePinyinPhrases(t *testing.T) {
+	n := testNormalizer(t)
+	m, maxRunes, err := n.parsePinyinPhrases("銀行 yin hang\n差不多 cha bu duo\n")
+	if err != nil || maxRunes != 3 || !slices.Equal(m["银行"], []string{"yin", "hang"}) {
+		t.Errorf("got %v %d %v", m, maxRunes, err)
+	}
+	if _, _, err := n.parsePinyinPhrases("银行 yin\n"); err == nil {
+		t.Error("syllable count mismatch accepted")
+	}
+	if _, _, err := n.parsePinyinPhrases(pinyinPhrases); err != nil {
+		t.Errorf("embedded pinyin table: %v", err)
+	}
+}
+
+func TestEmbeddedDomainDict(t *testing.T) {
+	var sb strings.Builder
+	if err := testNormalizer(t).dictLines(domainDict, &sb); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(sb.String(), "\n"); n < 80 {
+		t.Errorf("domain pack has %d words, want ~80+", n)
+	}
+}

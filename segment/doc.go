@@ -1,0 +1,41 @@
+// Package segment is wensou's text analysis: normalisation, gse word
+// segmentation with search-mode sub-words, CJK bigrams, pinyin, synonyms and
+// stop words, exposed as bluge analyzers.
+//
+// # Normalisation
+//
+// Terms are built from a normalised copy of the text (see
+// Segmenter.Normalize): Traditional → Simplified rune by rune (OpenCC's
+// TSCharacters, first candidate, then the variant fold 帐 → 账),
+// full-width → half-width (ASCII range and the ideographic space), lower
+// case, latin diacritics and combining marks removed, and 零 → 0 only in the
+// zero collocations where both are written (零首付, 零元, 零利息, 零押金, 零门槛 …;
+// see zeroTails). Index and query sides use the same normalisation, so 網貸,
+// 网贷 and ＰＲＯ/pro meet.
+//
+// # Offsets
+//
+// Every token of every analyzer satisfies 0 <= Start < End <= len(text),
+// both offsets on rune boundaries of the ORIGINAL text (invalid UTF-8 bytes
+// count as one-byte runes and are never inside a token), and, for the word,
+// bigram and pinyin-query analyzers, Normalize(text[Start:End]) == Term. A
+// token that would cut a zero collocation is widened to it (零首付's "0"
+// alone would not normalise back to "0"). Pinyin tokens span their word.
+// Whitespace and punctuation never become tokens. One analyzer call reads at
+// most Config.MaxInput bytes (DefaultMaxInput, 1 MiB); the rest is ignored.
+//
+// # Concurrency
+//
+// A Segmenter is immutable after New and safe for concurrent use by any
+// number of goroutines, as are its analyzers. Reloading dictionaries means
+// building a new Segmenter and swapping it (atomic.Pointer); never add words
+// to a live one.
+//
+// # Dictionaries
+//
+// Everything is embedded (no module cache or data directory needed at run
+// time): gse's zh_s dictionary, the domain pack dict/domain.txt (online
+// lending, instalments, phone rental), default synonyms and stop words, and
+// a pinyin phrase table for polyphones. Config adds a user dictionary and
+// replaces synonyms or stop words.
+package segment

@@ -1,0 +1,210 @@
+package segment
+
+import (
+	"bufio"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// variantFolds are Simplified variants folded after OpenCC's Traditional →
+// Simplified table, because the site writes the second form (帳 → 帐 → 账).
+var variantFolds = map[rune]rune{
+	'帐': '账',
+}
+
+// zeroTails lists what may follow 零 (or a free-standing 0) for the two to be
+// interchangeable: 零首付 = 0首付, 零元 = 0元, … In these collocations 零 is
+// normalised to 0. Elsewhere (零钱, 零售, 一百零五) 零 stays as it is.
+// Matching is a plain lookahead on the folded text, so Normalize is the same
+// on any substring that does not cut a collocation.
+var zeroTails = []string{
+	"首付", "元", "利息", "利率", "押金", "门槛", "手续费", "费率", "月供", "风险", "成本",
+}
+
+// chunk is the smallest unit of the normalisation map: the original bytes
+// [origEnd of previous chunk, origEnd) became normalised bytes
+// [normEnd of previous chunk, normEnd). needEnd > 0 marks the 0 of a zero
+// collocation: a token covering it must extend to needEnd (normalised).
+type chunk struct {
+	normEnd, origEnd, needEnd int32
+}
+
+// folded is a normalised text with its map back to the original.
+type folded struct {
+	norm    []byte
+	chunks  []chunk
+	chunkOf []int32 // chunk index of every normalised byte
+}
+
+// normalizer holds the immutable folding tables of a Segmenter.
+type normalizer struct {
+	ts map[rune]rune // Traditional → Simplified, first candidate, single rune
+}
+
+// parseTSCharacters reads OpenCC's TSCharacters.txt ("繁\t简 [简…]").
+func parseTSCharacters(data string) (map[rune]rune, error) {
+	m := make(map[rune]rune, 4200)
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for line := 1; sc.Scan(); line++ {
+		from, to, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			continue
+		}
+		f, fn := utf8.DecodeRuneInString(from)
+		t, tn := utf8.DecodeRuneInString(strings.Fields(to + " ")[0])
+		if f == utf8.RuneError || t == utf8.RuneError || fn != len(from) || tn == 0 {
+			return nil, fmt.Errorf("TSCharacters line %d: malformed %q", line, sc.Text())
+		}
+		m[f] = t
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read TSCharacters: %w", err)
+	}
+	return m, nil
+}
+
+// foldRune maps one rune of the original; ok=false means "no output"
+// (combining marks, merged into the previous chunk).
+func (n *normalizer) foldRune(r rune, buf []rune) []rune {
+	switch {
+	case r < 0x80:
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return append(buf, r)
+	case 0xFF01 <= r && r <= 0xFF5E: // full-width ASCII
+		return n.foldRune(r-0xFEE0, buf)
+	case r == 0x3000: // ideographic space
+		return append(buf, ' ')
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+		return buf
+	}
+	if s, ok := n.ts[r]; ok {
+		r = s
+	}
+	if v, ok := variantFolds[r]; ok {
+		r = v
+	}
+	if (0xC0 <= r && r < 0x250) || (0x1E00 <= r && r < 0x1F00) {
+		return foldLatin(r, buf)
+	}
+	return append(buf, unicode.ToLower(r))
+}
+
+// foldLatin strips diacritics (é → e, ǎ → a; ü → v as in toneless pinyin).
+func foldLatin(r rune, buf []rune) []rune {
+	r = unicode.ToLower(r)
+	if r == 'ü' || r == 'ǖ' || r == 'ǘ' || r == 'ǚ' || r == 'ǜ' {
+		return append(buf, 'v')
+	}
+	var tmp [utf8.UTFMax]byte
+	d := norm.NFD.Bytes(tmp[:utf8.EncodeRune(tmp[:], r)])
+	for _, c := range string(d) {
+		if !unicode.Is(unicode.Mn, c) {
+			buf = append(buf, unicode.ToLower(c))
+		}
+	}
+	return buf
+}
+
+// fold normalises text keeping the map to the original bytes. Invalid UTF-8
+// bytes become U+FFFD (never part of a token).
+func (n *normalizer) fold(text []byte) *folded {
+	f := &folded{
+		norm:    make([]byte, 0, len(text)),
+		chunks:  make([]chunk, 0, len(text)/2+1),
+		chunkOf: make([]int32, 0, len(text)),
+	}
+	var buf [8]rune
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		out := n.foldRune(r, buf[:0])
+		i += size
+		if len(out) == 0 && len(f.chunks) > 0 { // combining mark: merge
+			f.chunks[len(f.chunks)-1].origEnd = int32(i)
+			continue
+		}
+		var need int
+		if len(out) == 1 && (out[0] == '零' || out[0] == '0') {
+			out[0], need = n.zeroCollocation(out[0], text[i:], f.norm)
+		}
+		for _, o := range out {
+			f.norm = utf8.AppendRune(f.norm, o)
+		}
+		f.add(i, need)
+	}
+	return f
+}
+
+// add closes a chunk ending at origEnd; need is the byte length of a zero
+// collocation's tail (0 if none).
+func (f *folded) add(origEnd, need int) {
+	c := chunk{normEnd: int32(len(f.norm)), origEnd: int32(origEnd)}
+	if need > 0 {
+		c.needEnd = c.normEnd + int32(need)
+	}
+	idx := int32(len(f.chunks))
+	f.chunks = append(f.chunks, c)
+	for len(f.chunkOf) < len(f.norm) {
+		f.chunkOf = append(f.chunkOf, idx)
+	}
+}
+
+// zeroCollocation decides whether z (零 or 0) followed by rest is one of the
+// zeroTails collocations; it returns the normalised zero and the tail length.
+// A digit 0 is only marked when not glued to a preceding latin letter or digit
+// (100元 is not 0元); 零 has no lookbehind so Normalize stays substring-stable.
+func (n *normalizer) zeroCollocation(z rune, rest, prev []byte) (rune, int) {
+	if z == '0' && len(prev) > 0 && isASCIIAlnum(prev[len(prev)-1]) {
+		return z, 0
+	}
+	tail := n.foldPrefix(rest, 4)
+	for _, t := range zeroTails {
+		if strings.HasPrefix(tail, t) {
+			return '0', len(t)
+		}
+	}
+	return z, 0
+}
+
+// foldPrefix folds at most max output runes of text (for lookahead).
+func (n *normalizer) foldPrefix(text []byte, max int) string {
+	var sb strings.Builder
+	var buf [8]rune
+	count := 0
+	for i := 0; i < len(text) && count < max; {
+		r, size := utf8.DecodeRune(text[i:])
+		i += size
+		for _, o := range n.foldRune(r, buf[:0]) {
+			sb.WriteRune(o)
+			count++
+		}
+	}
+	return sb.String()
+}
+
+func isASCIIAlnum(b byte) bool {
+	return ('0' <= b && b <= '9') || ('a' <= b && b <= 'z')
+}
+
+// span maps the normalised span [ns, ne) to whole chunks, extending it over
+// zero collocations it would cut, and returns the normalised and original
+// spans. ne > ns is required.
+func (f *folded) span(ns, ne int) (nStart, nEnd, oStart, oEnd int) {
+	first := f.chunkOf[ns]
+	last := f.chunkOf[ne-1]
+	for c := first; c <= last; c++ {
+		if need := f.chunks[c].needEnd; need > f.chunks[last].normEnd {
+			last = f.chunkOf[need-1]
+		}
+	}
+	if first > 0 {
+		nStart = int(f.chunks[first-1].normEnd)
+		oStart = int(f.chunks[first-1].origEnd)
+	}
+	return nStart, int(f.chunks[last].normEnd), oStart, int(f.chunks[last].origEnd)
+}
