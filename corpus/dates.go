@@ -1,0 +1,92 @@
+package corpus
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// dateRe matches 2025-06-22, 2025/6/22 16:15, 2025年6月22日 16:15:29 ...
+const datePattern = `(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?`
+
+// publishLabel is the text label of a publish-time line.
+const publishLabel = `(?:发布时间|发布日期|发表时间|发表日期|发布于|发表于|时间|日期)`
+
+// The regexps are compiled once; they are immutable and safe to share.
+var (
+	dateRe        = regexp.MustCompile(datePattern)
+	publishTextRe = regexp.MustCompile(publishLabel + `\s*[:：]?\s*` + datePattern)
+	publishLineRe = regexp.MustCompile(`^` + publishLabel + `\s*[:：]\s*` + datePattern + `$`)
+)
+
+// parseDate reads a date in one of the accepted forms. Dates without an
+// offset are in zone; the result is always expressed in zone.
+func parseDate(s string, zone *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 64 {
+		return time.Time{}, false
+	}
+	// These layouts carry their own offset.
+	zoned := [...]string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700", time.RFC1123Z}
+	// These are read in zone.
+	local := [...]string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"}
+	for _, l := range zoned {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.In(zone), true
+		}
+	}
+	for _, l := range local {
+		if t, err := time.ParseInLocation(l, s, zone); err == nil {
+			return t, true
+		}
+	}
+	if m := dateRe.FindStringSubmatch(s); m != nil {
+		return dateFromMatch(m[1:], zone)
+	}
+	return time.Time{}, false
+}
+
+// findPublishText finds a labelled date such as 发布时间:2025-06-22 16:15:29
+// in running text.
+func findPublishText(s string, zone *time.Location) (time.Time, bool) {
+	m := publishTextRe.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false
+	}
+	return dateFromMatch(m[1:], zone)
+}
+
+// publishLine reports whether the whole line is a publish-time line, and
+// its date.
+func publishLine(line string, zone *time.Location) (time.Time, bool) {
+	m := publishLineRe.FindStringSubmatch(line)
+	if m == nil {
+		return time.Time{}, false
+	}
+	return dateFromMatch(m[1:], zone)
+}
+
+// dateFromMatch builds a time from year, month, day[, hour, minute[, second]]
+// strings, rejecting impossible dates such as 2025-02-30.
+func dateFromMatch(f []string, zone *time.Location) (time.Time, bool) {
+	n := make([]int, 6)
+	for i := 0; i < 6 && i < len(f); i++ {
+		if f[i] == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f[i])
+		if err != nil {
+			return time.Time{}, false
+		}
+		n[i] = v
+	}
+	if n[0] < 1900 || n[0] > 2200 || n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > 31 || n[3] > 23 || n[4] > 59 || n[5] > 60 {
+		return time.Time{}, false
+	}
+	t := time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, zone)
+	if t.Day() != n[2] {
+		return time.Time{}, false
+	}
+	return t, true
+}
