@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
+	"github.com/wensou/wensou/segment"
+)
+
+type indexFlags struct {
+	dir     string
+	full    bool
+	asJSON  bool
+	maxSize int64
+	batch   int
+}
+
+func newIndexCmd() *cobra.Command {
+	var f indexFlags
+	cmd := &cobra.Command{
+		Use:   "index --index DIR [--full] SOURCE...",
+		Short: "Index HTML/text/Markdown files, directories and JSONL files into DIR",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runIndex(cmd.Context(), cmd.OutOrStdout(), f, args)
+		},
+	}
+	cmd.Flags().StringVar(&f.dir, "index", "", "data directory of the index (required)")
+	cmd.Flags().BoolVar(&f.full, "full", false, "full rebuild into a new generation")
+	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print the summary as one JSON object")
+	cmd.Flags().Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
+	cmd.Flags().IntVar(&f.batch, "batch", 0, "documents per index batch (default 2000)")
+	_ = cmd.MarkFlagRequired("index")
+	return cmd
+}
+
+// summary is what an index run prints.
+type summary struct {
+	Added      int            `json:"added"`
+	Updated    int            `json:"updated"`
+	Deleted    int            `json:"deleted"`
+	Unchanged  int            `json:"unchanged"`
+	Skipped    int            `json:"skipped"`
+	Errors     int            `json:"errors"`
+	Documents  int            `json:"documents"`
+	Articles   int64          `json:"articles"`
+	Related    int64          `json:"related"`
+	Bytes      int64          `json:"bytes"`
+	Seconds    float64        `json:"seconds"`
+	Generation string         `json:"generation"`
+	SkipList   []indexer.Skip `json:"skipped_sources,omitempty"`
+}
+
+func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string) error {
+	start := time.Now()
+	seg, err := segment.New(segment.Config{})
+	if err != nil {
+		return fmt.Errorf("load dictionaries: %w", err)
+	}
+	d, err := indexer.OpenDir(f.dir)
+	if err != nil {
+		return err
+	}
+	docs := make(chan corpus.Document, 256)
+	var rep *indexer.Report
+	var rerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rep, rerr = indexer.Read(ctx, sources, indexer.SourceOptions{MaxFileSize: f.maxSize}, docs)
+	}()
+	name, n, berr := d.Build(ctx, docs, seg, indexer.Options{BatchSize: f.batch})
+	<-done
+	s := summary{Added: n, Documents: n, Generation: name, Seconds: time.Since(start).Seconds()}
+	if rep != nil {
+		s.Articles, s.Related, s.Bytes = rep.Articles, rep.Related, rep.Bytes
+		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped
+	}
+	if err := errors.Join(rerr, berr); err != nil {
+		s.Errors = 1
+		printSummary(out, s, f.asJSON)
+		return err
+	}
+	return printSummary(out, s, f.asJSON)
+}
+
+func printSummary(w io.Writer, s summary, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(s)
+	}
+	fmt.Fprintf(w, "indexed %d documents (%d articles, %d related entries, %.1f MB) into %s in %.2fs; %d skipped\n",
+		s.Documents, s.Articles, s.Related, float64(s.Bytes)/1e6, s.Generation, s.Seconds, s.Skipped)
+	for _, sk := range s.SkipList {
+		fmt.Fprintf(w, "  skipped %s: %s\n", sk.Source, sk.Reason)
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wensou/wensou/search"
+)
+
+// APIError is the body of every error response: {"error":{"code","message"}}.
+type APIError struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// Errors of request parsing in this package.
+var (
+	errBadNumber = errors.New("not a number")
+	errNoRoute   = errors.New("no such route")
+	errMethod    = errors.New("method not allowed")
+)
+
+// errorKinds is the one table mapping error kinds to HTTP status and JSON
+// code. The first entry errors.Is matches wins; anything else is a 500.
+var errorKinds = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{search.ErrEmptyQuery, http.StatusBadRequest, "empty_query"},
+	{search.ErrQueryTooLong, http.StatusBadRequest, "query_too_long"},
+	{search.ErrTooManyTerms, http.StatusBadRequest, "too_many_terms"},
+	{search.ErrOnlyNegative, http.StatusBadRequest, "only_exclusions"},
+	{search.ErrBadPage, http.StatusBadRequest, "bad_page"},
+	{search.ErrBadSize, http.StatusBadRequest, "bad_size"},
+	{search.ErrTooDeep, http.StatusBadRequest, "too_deep"},
+	{search.ErrBadFilter, http.StatusBadRequest, "bad_filter"},
+	{errBadNumber, http.StatusBadRequest, "bad_parameter"},
+	{search.ErrNotFound, http.StatusNotFound, "not_found"},
+	{errNoRoute, http.StatusNotFound, "no_route"},
+	{errMethod, http.StatusMethodNotAllowed, "method_not_allowed"},
+	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
+	{context.Canceled, http.StatusServiceUnavailable, "canceled"},
+}
+
+// classify returns the status and code for err.
+func classify(err error) (int, string) {
+	for _, k := range errorKinds {
+		if errors.Is(err, k.err) {
+			return k.status, k.code
+		}
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// fail writes err as a JSON error and logs server-side failures.
+func fail(c *gin.Context, err error) {
+	status, code := classify(err)
+	msg := err.Error()
+	if status >= 500 {
+		slog.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err, "request_id", requestID(c))
+		if status == http.StatusInternalServerError {
+			msg = "internal error"
+		}
+	}
+	writeJSON(c, status, gin.H{"error": APIError{Code: code, Message: msg, RequestID: requestID(c)}})
+	c.Abort()
+}

@@ -1,0 +1,135 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/search"
+)
+
+// Searcher is what the API needs from the search step.
+type Searcher interface {
+	Search(ctx context.Context, req search.Request) (*search.Result, error)
+	Stats(ctx context.Context) (search.Stats, error)
+	Document(ctx context.Context, id string) (corpus.Document, error)
+}
+
+// Config configures the HTTP service. The zero value means defaults.
+type Config struct {
+	Addr              string        // default 127.0.0.1:8080
+	ReadHeaderTimeout time.Duration // default 5s
+	ReadTimeout       time.Duration // default 30s
+	WriteTimeout      time.Duration // default 30s
+	IdleTimeout       time.Duration // default 120s
+	SearchTimeout     time.Duration // per search, default 5s
+	ShutdownTimeout   time.Duration // drain time on shutdown, default 10s
+	TrustedProxies    []string      // default none: X-Forwarded-For is ignored
+	Logger            *slog.Logger  // default slog.Default()
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	def(&c.ReadHeaderTimeout, 5*time.Second)
+	def(&c.ReadTimeout, 30*time.Second)
+	def(&c.WriteTimeout, 30*time.Second)
+	def(&c.IdleTimeout, 120*time.Second)
+	def(&c.SearchTimeout, 5*time.Second)
+	def(&c.ShutdownTimeout, 10*time.Second)
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Server is the wensou HTTP service.
+type Server struct {
+	cfg      Config
+	searcher Searcher
+	gen      func() string
+	handler  *gin.Engine
+}
+
+// New builds the service over searcher. generation, if not nil, names the
+// served index generation for /api/stats.
+func New(cfg Config, searcher Searcher, generation func() string) (*Server, error) {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg.withDefaults(), searcher: searcher, gen: generation}
+	r := gin.New()
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	r.HandleMethodNotAllowed = true
+	r.Use(withRequestID, s.logRequests, recoverJSON)
+	r.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
+	r.NoMethod(func(c *gin.Context) { fail(c, errMethod) })
+	s.routes(r)
+	s.handler = r
+	return s, nil
+}
+
+// Handler is the service's http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes(r *gin.Engine) {
+	r.GET("/healthz", func(c *gin.Context) { writeJSON(c, http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.ready)
+	api := r.Group("/api")
+	api.GET("/search", s.search)
+	api.GET("/stats", s.stats)
+	api.GET("/docs/:id", s.document)
+}
+
+// Serve serves on ln until ctx ends, then shuts down gracefully: it stops
+// accepting, lets requests in flight finish (up to ShutdownTimeout) and
+// returns nil.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// ListenAndServe listens on cfg.Addr and serves until ctx ends.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
+	}
+	s.cfg.Logger.Info("serving", "addr", ln.Addr().String())
+	return s.Serve(ctx, ln)
+}

@@ -1,0 +1,137 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+func TestBuildSwitchesGenerations(t *testing.T) {
+	d, err := OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Current(); !errors.Is(err, ErrNoGeneration) {
+		t.Fatalf("Current on an empty dir = %v, want ErrNoGeneration", err)
+	}
+	g1 := build(t, d, testDocs(20, "a"))
+	h, err := d.OpenReaders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if got := count(t, h); got != 20 {
+		t.Fatalf("count = %d, want 20", got)
+	}
+	g2 := build(t, d, testDocs(30, "b"))
+	if g1 == g2 {
+		t.Fatalf("second build reused generation name %s", g1)
+	}
+	switched, err := d.Refresh(h)
+	if err != nil || !switched {
+		t.Fatalf("Refresh = %v, %v; want switch", switched, err)
+	}
+	if got := count(t, h); got != 30 {
+		t.Fatalf("after switch count = %d, want 30", got)
+	}
+	build(t, d, testDocs(5, "c"))
+	gens, _ := d.Generations()
+	if want := []string{g2, "gen-000003"}; !reflect.DeepEqual(gens, want) {
+		t.Errorf("generations after prune = %v, want %v (current and previous)", gens, want)
+	}
+}
+
+func TestBuildDuplicateIDsKeepFirst(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	docs := append(testDocs(3, "a"), testDocs(3, "a")...)
+	name, n, err := d.Build(context.Background(), feed(docs), plainAnalyzers{}, Options{})
+	if err != nil || n != 3 {
+		t.Fatalf("Build = %s, %d, %v; want 3 documents", name, n, err)
+	}
+}
+
+func TestEmptyBuildSwitchesNothing(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	g1 := build(t, d, testDocs(4, "a"))
+	_, _, err := d.Build(context.Background(), feed(nil), plainAnalyzers{}, Options{})
+	if !errors.Is(err, ErrEmptyBuild) {
+		t.Fatalf("empty Build error = %v, want ErrEmptyBuild", err)
+	}
+	if cur, _ := d.Current(); cur != g1 {
+		t.Fatalf("current = %s after empty build, want %s", cur, g1)
+	}
+	assertNoTemp(t, d)
+}
+
+func TestCancelledBuildKeepsServedGeneration(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	g1 := build(t, d, testDocs(4, "a"))
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan corpus.Document)
+	go func() {
+		for _, doc := range testDocs(50, "b") {
+			ch <- doc
+		}
+		cancel()
+		time.Sleep(10 * time.Millisecond)
+		close(ch)
+	}()
+	if _, _, err := d.Build(ctx, ch, plainAnalyzers{}, Options{BatchSize: 10}); err == nil {
+		t.Fatal("cancelled Build succeeded")
+	}
+	if cur, _ := d.Current(); cur != g1 {
+		t.Fatalf("current = %s after cancelled build, want %s", cur, g1)
+	}
+	assertNoTemp(t, d)
+}
+
+func TestLeftoverTempIsCleaned(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	junk := d.GenPath("gen-000009" + tmpSuffix)
+	if err := os.MkdirAll(junk, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if name := build(t, d, testDocs(2, "a")); name != "gen-000001" {
+		t.Errorf("new generation %s, want gen-000001", name)
+	}
+	assertNoTemp(t, d)
+}
+
+func assertNoTemp(t *testing.T, d *Dir) {
+	t.Helper()
+	left, _ := filepath.Glob(filepath.Join(d.Path(), "*"+tmpSuffix))
+	if len(left) > 0 {
+		t.Errorf("temporary generations left behind: %v", left)
+	}
+}
+
+func TestReadersSwapWaitsForInFlight(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	build(t, d, testDocs(3, "a"))
+	h, err := d.OpenReaders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, release, _ := h.Acquire()
+	build(t, d, testDocs(6, "b"))
+	if _, err := d.Refresh(h); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Count(); err != nil || n != 3 {
+		t.Fatalf("in-flight reader after swap: count %d, %v; want 3 from the old generation", n, err)
+	}
+	release()
+	if got := count(t, h); got != 6 {
+		t.Fatalf("new searches see %d, want 6", got)
+	}
+	h.Close()
+	if _, _, err := h.Acquire(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Acquire after Close = %v, want ErrClosed", err)
+	}
+}

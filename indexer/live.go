@@ -1,0 +1,148 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/blugelabs/bluge"
+)
+
+// generation is an open reader with a reference count: the holder owns one
+// reference, every search in flight one more; the last release closes it.
+type generation struct {
+	name string
+	r    *bluge.Reader
+	mu   sync.Mutex
+	refs int
+}
+
+func (g *generation) acquire() {
+	g.mu.Lock()
+	g.refs++
+	g.mu.Unlock()
+}
+
+func (g *generation) release() {
+	g.mu.Lock()
+	g.refs--
+	last := g.refs == 0
+	g.mu.Unlock()
+	if last {
+		if err := g.r.Close(); err != nil {
+			slog.Error("close index reader", "generation", g.name, "err", err)
+		}
+	}
+}
+
+// Readers holds the reader searches use and swaps it without failing or
+// cutting a search in flight. It satisfies search.Readers.
+type Readers struct {
+	mu  sync.Mutex
+	cur *generation
+}
+
+// ErrClosed is returned by Acquire after Close.
+var ErrClosed = errors.New("index is closed")
+
+// NewReaders holds r, named name (a generation name, or "memory").
+func NewReaders(r *bluge.Reader, name string) *Readers {
+	return &Readers{cur: &generation{name: name, r: r, refs: 1}}
+}
+
+// Acquire returns the current reader and the function that releases it.
+func (h *Readers) Acquire() (*bluge.Reader, func(), error) {
+	h.mu.Lock()
+	g := h.cur
+	if g == nil {
+		h.mu.Unlock()
+		return nil, nil, ErrClosed
+	}
+	g.acquire()
+	h.mu.Unlock()
+	var once sync.Once
+	return g.r, func() { once.Do(g.release) }, nil
+}
+
+// Name is the name of the current generation.
+func (h *Readers) Name() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cur == nil {
+		return ""
+	}
+	return h.cur.name
+}
+
+// Swap makes r the current reader; the old one closes when its last search
+// releases it.
+func (h *Readers) Swap(r *bluge.Reader, name string) {
+	h.mu.Lock()
+	old := h.cur
+	h.cur = &generation{name: name, r: r, refs: 1}
+	h.mu.Unlock()
+	if old != nil {
+		old.release()
+	}
+}
+
+// Close releases the holder's reference; searches in flight finish first.
+func (h *Readers) Close() {
+	h.mu.Lock()
+	old := h.cur
+	h.cur = nil
+	h.mu.Unlock()
+	if old != nil {
+		old.release()
+	}
+}
+
+// OpenReaders opens the served generation of d.
+func (d *Dir) OpenReaders() (*Readers, error) {
+	r, name, err := d.Open()
+	if err != nil {
+		return nil, err
+	}
+	return NewReaders(r, name), nil
+}
+
+// Refresh switches h to d's served generation if CURRENT names another one.
+// It reports whether it switched.
+func (d *Dir) Refresh(h *Readers) (bool, error) {
+	name, err := d.Current()
+	if err != nil {
+		return false, err
+	}
+	if name == h.Name() {
+		return false, nil
+	}
+	r, err := bluge.OpenReader(bluge.DefaultConfig(d.GenPath(name)))
+	if err != nil {
+		return false, fmt.Errorf("open generation %s: %w", name, err)
+	}
+	h.Swap(r, name)
+	return true, nil
+}
+
+// Watch refreshes h from d every interval until ctx ends, logging switches
+// and errors (the old generation keeps serving on error).
+func (d *Dir) Watch(ctx context.Context, h *Readers, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		switched, err := d.Refresh(h)
+		if err != nil {
+			slog.Error("refresh index", "dir", d.path, "err", err)
+		} else if switched {
+			slog.Info("switched index generation", "dir", d.path, "generation", h.Name())
+		}
+	}
+}

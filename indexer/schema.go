@@ -1,0 +1,105 @@
+package indexer
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/analysis"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+// Field names of the index schema. The search package queries them by these
+// names; word fields and bigram fields of the same text share offsets, so a
+// match in either highlights the stored text.
+const (
+	FieldID            = "_id"
+	FieldKind          = "kind"
+	FieldURL           = "url"
+	FieldTitle         = "title"
+	FieldTitleBigram   = "title_bg"
+	FieldTitlePinyin   = "title_py"
+	FieldHeadings      = "headings"
+	FieldHeadingBigram = "headings_bg"
+	FieldBody          = "body"
+	FieldBodyBigram    = "body_bg"
+	FieldPublished     = "published"    // DateTime, sortable, not stored
+	FieldPublishedText = "published_at" // RFC 3339 with the original zone, stored
+	FieldMonth         = "month"        // "2006-01", keyword for facets
+	FieldSource        = "source"
+	FieldHash          = "hash"
+	FieldRelated       = "related" // JSON of []corpus.Link, stored only
+)
+
+// Analyzers is what the schema needs from the analysis step.
+type Analyzers interface {
+	IndexWords() *analysis.Analyzer
+	Bigrams() *analysis.Analyzer
+	Pinyin() *analysis.Analyzer
+}
+
+// headingSep joins headings in the stored headings field.
+const headingSep = "\n"
+
+// NewDocument maps a corpus document to a bluge document.
+func NewDocument(d corpus.Document, a Analyzers) (*bluge.Document, error) {
+	if d.ID == "" {
+		return nil, fmt.Errorf("document without id (title %q)", d.Title)
+	}
+	doc := bluge.NewDocument(d.ID)
+	addText(doc, FieldTitle, FieldTitleBigram, d.Title, a, true)
+	doc.AddField(bluge.NewTextField(FieldTitlePinyin, d.Title).WithAnalyzer(a.Pinyin()))
+	addText(doc, FieldHeadings, FieldHeadingBigram, strings.Join(d.Headings, headingSep), a, true)
+	addText(doc, FieldBody, FieldBodyBigram, d.Body, a, true)
+	doc.AddField(bluge.NewKeywordField(FieldKind, string(d.Kind)).StoreValue().Aggregatable())
+	addStored(doc, FieldURL, d.URL)
+	addStored(doc, FieldSource, d.Source)
+	addStored(doc, FieldHash, d.Hash)
+	if err := addRelated(doc, d.Related); err != nil {
+		return nil, fmt.Errorf("document %s: %w", d.ID, err)
+	}
+	addPublished(doc, d.Published)
+	return doc, nil
+}
+
+func addText(doc *bluge.Document, words, bigrams, text string, a Analyzers, store bool) {
+	if text == "" {
+		return
+	}
+	f := bluge.NewTextField(words, text).WithAnalyzer(a.IndexWords()).SearchTermPositions().HighlightMatches()
+	if store {
+		f.StoreValue()
+	}
+	doc.AddField(f)
+	doc.AddField(bluge.NewTextField(bigrams, text).WithAnalyzer(a.Bigrams()).SearchTermPositions().HighlightMatches())
+}
+
+func addStored(doc *bluge.Document, field, value string) {
+	if value != "" {
+		doc.AddField(bluge.NewStoredOnlyField(field, []byte(value)))
+	}
+}
+
+func addRelated(doc *bluge.Document, links []corpus.Link) error {
+	if len(links) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(links)
+	if err != nil {
+		return fmt.Errorf("encode related links: %w", err)
+	}
+	doc.AddField(bluge.NewStoredOnlyField(FieldRelated, b))
+	return nil
+}
+
+func addPublished(doc *bluge.Document, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	doc.AddField(bluge.NewDateTimeField(FieldPublished, t))
+	doc.AddField(bluge.NewStoredOnlyField(FieldPublishedText, []byte(t.Format(time.RFC3339))))
+	doc.AddField(bluge.NewKeywordField(FieldMonth, t.Format("2006-01")).Aggregatable())
+}

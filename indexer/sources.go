@@ -1,0 +1,261 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+// DefaultMaxFileSize is the largest source file read unless configured.
+const DefaultMaxFileSize = 10 << 20
+
+// maxBadLines is how many unreadable JSONL lines in a row end a file.
+const maxBadLines = 1000
+
+// SourceOptions tune reading sources. The zero value means defaults.
+type SourceOptions struct {
+	MaxFileSize int64 // default DefaultMaxFileSize
+	Workers     int   // parsing goroutines, default GOMAXPROCS
+}
+
+// Skip records a source that was not indexed, and why.
+type Skip struct {
+	Source string `json:"source"`
+	Reason string `json:"reason"`
+}
+
+// Report counts what reading the sources produced.
+type Report struct {
+	Files     int64  `json:"files"`
+	Articles  int64  `json:"articles"`
+	Related   int64  `json:"related"`
+	Bytes     int64  `json:"bytes"`
+	Skipped   []Skip `json:"skipped,omitempty"`
+	mu        sync.Mutex
+	light     []corpus.Document
+	relatedOf map[string]bool
+}
+
+func (r *Report) skip(src string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Skipped = append(r.Skipped, Skip{Source: src, Reason: err.Error()})
+}
+
+// article records an article's identity and related links for expansion.
+func (r *Report) article(d corpus.Document) {
+	atomic.AddInt64(&r.Articles, 1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.light = append(r.light, corpus.Document{ID: d.ID, Kind: d.Kind, URL: d.URL, Title: d.Title, Related: d.Related, Source: d.Source})
+}
+
+// isIndexable reports whether a file name has an extension the parsers read.
+func isIndexable(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm", ".txt", ".md", ".jsonl":
+		return true
+	}
+	return false
+}
+
+// Read walks sources (files, directories, JSONL files), parses them on
+// opt.Workers goroutines and sends the documents to out: articles first,
+// then one document per distinct related-content entry. It closes out.
+// Unreadable or unparsable sources are skipped and recorded in the report;
+// only a cancelled context or a missing source root stops the run.
+func Read(ctx context.Context, sources []string, opt SourceOptions, out chan<- corpus.Document) (*Report, error) {
+	defer close(out)
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	rep := &Report{}
+	paths := make(chan string, 64)
+	var wg sync.WaitGroup
+	for range opt.Workers {
+		wg.Add(1)
+		go func() { defer wg.Done(); parseFiles(ctx, paths, opt, rep, out) }()
+	}
+	werr := walkAll(ctx, sources, rep, paths)
+	close(paths)
+	wg.Wait()
+	if werr != nil {
+		return rep, werr
+	}
+	return rep, emitRelated(ctx, rep, out)
+}
+
+func walkAll(ctx context.Context, sources []string, rep *Report, paths chan<- string) error {
+	for _, root := range sources {
+		if err := walk(ctx, root, rep, paths); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func walk(ctx context.Context, root string, rep *Report, paths chan<- string) error {
+	rootAbs, err := filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", root, err)
+	}
+	if _, err := os.Stat(root); err != nil {
+		return fmt.Errorf("source %s: %w", root, err)
+	}
+	return filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			rep.skip(path, err)
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if e.IsDir() || !isIndexable(path) {
+			return nil
+		}
+		if e.Type()&fs.ModeSymlink != 0 && !insideRoot(rootAbs, path) {
+			rep.skip(path, errors.New("symlink leads outside the source root"))
+			return nil
+		}
+		paths <- path
+		return nil
+	})
+}
+
+// insideRoot reports whether the symlink at path resolves inside root.
+func insideRoot(root, path string) bool {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return false
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(realRoot, target)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func parseFiles(ctx context.Context, paths <-chan string, opt SourceOptions, rep *Report, out chan<- corpus.Document) {
+	for path := range paths {
+		if ctx.Err() != nil {
+			continue
+		}
+		atomic.AddInt64(&rep.Files, 1)
+		var err error
+		if strings.EqualFold(filepath.Ext(path), ".jsonl") {
+			err = readJSONL(ctx, path, opt, rep, out)
+		} else {
+			err = readFile(ctx, path, opt, rep, out)
+		}
+		if err != nil {
+			rep.skip(path, err)
+		}
+	}
+}
+
+func readFile(ctx context.Context, path string, opt SourceOptions, rep *Report, out chan<- corpus.Document) error {
+	data, err := readLimited(path, opt.MaxFileSize)
+	if err != nil {
+		return err
+	}
+	d, err := corpus.ParseFile(path, data, corpus.Options{Source: path})
+	if err != nil {
+		return err
+	}
+	atomic.AddInt64(&rep.Bytes, int64(len(data)))
+	return send(ctx, rep, d, out)
+}
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("file of %d bytes is over the limit of %d", st.Size(), limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("file grew over the limit of %d bytes", limit)
+	}
+	return data, err
+}
+
+func readJSONL(ctx context.Context, path string, opt SourceOptions, rep *Report, out chan<- corpus.Document) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := corpus.NewJSONLReader(f, corpus.Options{Source: path})
+	for bad := 0; ; {
+		d, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			if bad++; bad > maxBadLines {
+				return fmt.Errorf("giving up after %d bad lines in a row: %w", bad, err)
+			}
+			rep.skip(path, err)
+			continue
+		}
+		bad = 0
+		atomic.AddInt64(&rep.Bytes, int64(len(d.Title)+len(d.Body)))
+		if err := send(ctx, rep, d, out); err != nil {
+			return err
+		}
+	}
+}
+
+func send(ctx context.Context, rep *Report, d corpus.Document, out chan<- corpus.Document) error {
+	if d.Kind == "" {
+		d.Kind = corpus.KindArticle
+	}
+	if d.Kind == corpus.KindArticle {
+		rep.article(d)
+	}
+	select {
+	case out <- d:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// emitRelated sends one document per distinct related-content entry that
+// is not itself an article of the corpus.
+func emitRelated(ctx context.Context, rep *Report, out chan<- corpus.Document) error {
+	for _, d := range corpus.Expand(rep.light) {
+		if d.Kind != corpus.KindRelated {
+			continue
+		}
+		atomic.AddInt64(&rep.Related, 1)
+		select {
+		case out <- d:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	rep.light = nil
+	return nil
+}

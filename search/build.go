@@ -1,0 +1,232 @@
+package search
+
+import (
+	"strings"
+
+	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/analysis"
+
+	"github.com/wensou/wensou/indexer"
+)
+
+// Analysis is what search needs from the analysis step (segment.Segmenter
+// satisfies it). Queries are analysed with the same normalisation as the
+// fields they search.
+type Analysis interface {
+	QueryWords() *analysis.Analyzer
+	Bigrams() *analysis.Analyzer
+	PinyinQuery() *analysis.Analyzer
+	Synonyms(term string) []string
+	IsStop(term string) bool
+}
+
+// Weights are the boosts of the fields a query word is looked for in. Whole
+// words outrank bigram (substring) matches, the title outranks headings
+// and body, and pinyin ranks below character matches. Zero means default.
+type Weights struct {
+	Title, Headings, Body                   float64
+	TitleBigram, HeadingsBigram, BodyBigram float64
+	Pinyin, Phrase                          float64
+}
+
+// DefaultWeights are the weights used where a Weights field is zero.
+var DefaultWeights = Weights{
+	Title: 6, Headings: 2.5, Body: 1,
+	TitleBigram: 1.5, HeadingsBigram: 0.5, BodyBigram: 0.25,
+	Pinyin: 1, Phrase: 2,
+}
+
+func (w Weights) withDefaults() Weights {
+	d := DefaultWeights
+	for _, p := range []struct{ v, def *float64 }{
+		{&w.Title, &d.Title}, {&w.Headings, &d.Headings}, {&w.Body, &d.Body},
+		{&w.TitleBigram, &d.TitleBigram}, {&w.HeadingsBigram, &d.HeadingsBigram},
+		{&w.BodyBigram, &d.BodyBigram}, {&w.Pinyin, &d.Pinyin}, {&w.Phrase, &d.Phrase},
+	} {
+		if *p.v == 0 {
+			*p.v = *p.def
+		}
+	}
+	return w
+}
+
+// textField pairs a word field with its bigram field and their weights.
+type textField struct {
+	words, bigrams string
+	wWords, wBig   float64
+}
+
+func (w Weights) fields(only string) []textField {
+	all := []textField{
+		{indexer.FieldTitle, indexer.FieldTitleBigram, w.Title, w.TitleBigram},
+		{indexer.FieldHeadings, indexer.FieldHeadingBigram, w.Headings, w.HeadingsBigram},
+		{indexer.FieldBody, indexer.FieldBodyBigram, w.Body, w.BodyBigram},
+	}
+	if only == "" {
+		return all
+	}
+	for _, f := range all {
+		if f.words == only {
+			return []textField{f}
+		}
+	}
+	return all
+}
+
+// builder turns a parsed query into a bluge query.
+type builder struct {
+	a Analysis
+	w Weights
+}
+
+// build returns the query; with all set every clause is required, else any
+// one clause suffices (the fallback when requiring all finds nothing).
+// It returns nil when no clause has a searchable term.
+func (b builder) build(q Query, all bool) bluge.Query {
+	root := bluge.NewBooleanQuery()
+	positive := 0
+	for _, c := range q.Clauses {
+		cq := b.clause(c)
+		if cq == nil {
+			continue
+		}
+		switch {
+		case c.Negate:
+			root.AddMustNot(cq)
+		case all:
+			root.AddMust(cq)
+			positive++
+		default:
+			root.AddShould(cq)
+			positive++
+		}
+	}
+	if positive == 0 {
+		return nil
+	}
+	if !all {
+		root.SetMinShould(1)
+	}
+	for _, p := range b.phraseBoosts(q) {
+		root.AddShould(p)
+	}
+	return root
+}
+
+// clause builds the query of one clause: a phrase must appear as written
+// (consecutive bigrams); a bare chunk needs each of its words.
+func (b builder) clause(c Clause) bluge.Query {
+	if c.Phrase {
+		return b.phrase(c.Text, c.Field)
+	}
+	words := b.words(c.Text)
+	if len(words) == 0 {
+		return nil
+	}
+	if len(words) == 1 {
+		return b.word(words[0], c.Field)
+	}
+	and := bluge.NewBooleanQuery()
+	for _, w := range words {
+		and.AddMust(b.word(w, c.Field))
+	}
+	return and
+}
+
+// words analyses text into query words without stop words, unless only
+// stop words are there: a query never turns into nothing.
+func (b builder) words(text string) []string {
+	all := terms(b.a.QueryWords(), text)
+	kept := all[:0:0]
+	for _, t := range all {
+		if !b.a.IsStop(t) {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 {
+		return all
+	}
+	return kept
+}
+
+// word matches one query word or a synonym of it in any text field, as a
+// whole word or as a substring (bigrams), or as pinyin.
+func (b builder) word(w, only string) bluge.Query {
+	or := bluge.NewBooleanQuery().SetMinShould(1)
+	for _, alt := range append([]string{w}, b.a.Synonyms(w)...) {
+		for _, f := range b.w.fields(only) {
+			or.AddShould(bluge.NewTermQuery(alt).SetField(f.words).SetBoost(f.wWords))
+			if bq := b.bigramQuery(alt, f.bigrams, f.wBig); bq != nil {
+				or.AddShould(bq)
+			}
+		}
+	}
+	if only == "" && isLatin(w) {
+		for _, t := range terms(b.a.PinyinQuery(), w) {
+			or.AddShould(bluge.NewTermQuery(t).SetField(indexer.FieldTitlePinyin).SetBoost(b.w.Pinyin))
+		}
+	}
+	return or
+}
+
+// bigramQuery matches text as consecutive bigrams in field.
+func (b builder) bigramQuery(text, field string, boost float64) bluge.Query {
+	grams := terms(b.a.Bigrams(), text)
+	switch len(grams) {
+	case 0:
+		return nil
+	case 1:
+		return bluge.NewTermQuery(grams[0]).SetField(field).SetBoost(boost)
+	}
+	seq := make([][]string, len(grams))
+	for i, g := range grams {
+		seq[i] = []string{g}
+	}
+	return bluge.NewMultiPhraseQuery(seq).SetField(field).SetBoost(boost)
+}
+
+// phrase matches text exactly (as consecutive bigrams) in any text field.
+func (b builder) phrase(text, only string) bluge.Query {
+	or := bluge.NewBooleanQuery().SetMinShould(1)
+	n := 0
+	for _, f := range b.w.fields(only) {
+		if bq := b.bigramQuery(text, f.bigrams, f.wWords); bq != nil {
+			or.AddShould(bq)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return or
+}
+
+// phraseBoosts rewards documents holding a multi-word clause as written.
+func (b builder) phraseBoosts(q Query) []bluge.Query {
+	var out []bluge.Query
+	for _, c := range q.Clauses {
+		if c.Negate || c.Phrase || len(b.words(c.Text)) < 2 {
+			continue
+		}
+		for _, f := range b.w.fields(c.Field) {
+			if bq := b.bigramQuery(c.Text, f.bigrams, f.wWords*b.w.Phrase); bq != nil {
+				out = append(out, bq)
+			}
+		}
+	}
+	return out
+}
+
+// terms runs an analyzer over text and returns the terms, in order.
+func terms(a *analysis.Analyzer, text string) []string {
+	stream := a.Analyze([]byte(text))
+	out := make([]string, 0, len(stream))
+	for _, t := range stream {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+func isLatin(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) < 0
+}

@@ -1,0 +1,168 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/blugelabs/bluge"
+)
+
+// Readers hands out the reader of the served index. Every Acquire must be
+// paired with a call of the returned release; the index behind a reader
+// stays open until then, so a reader swapped out mid-search finishes on
+// the old generation.
+type Readers interface {
+	Acquire() (r *bluge.Reader, release func(), err error)
+}
+
+// Config tunes an Engine. The zero value means defaults.
+type Config struct {
+	Limits      ParseLimits
+	Weights     Weights
+	SnippetSize int // characters, default 120
+	MaxWindow   int // page*size at most, default 10000
+}
+
+func (c Config) withDefaults() Config {
+	c.Limits = c.Limits.withDefaults()
+	c.Weights = c.Weights.withDefaults()
+	if c.SnippetSize <= 0 {
+		c.SnippetSize = 120
+	}
+	if c.MaxWindow <= 0 {
+		c.MaxWindow = 10000
+	}
+	return c
+}
+
+// Engine answers searches over the served index.
+type Engine struct {
+	readers  Readers
+	analysis func() Analysis
+	cfg      Config
+}
+
+// New returns an engine reading from readers and analysing queries with
+// what analysis returns at the time of each search (so a reloaded
+// dictionary applies to the next query).
+func New(readers Readers, analysis func() Analysis, cfg Config) *Engine {
+	return &Engine{readers: readers, analysis: analysis, cfg: cfg.withDefaults()}
+}
+
+// Errors of invalid requests; the API maps them to 400.
+var (
+	ErrBadPage   = errors.New("page must be 1 or more")
+	ErrBadSize   = errors.New("size must be between 1 and 100")
+	ErrTooDeep   = errors.New("page*size is too large")
+	ErrBadFilter = errors.New("invalid filter")
+)
+
+// Request is one search.
+type Request struct {
+	Query   string
+	Page    int // 1-based, default 1
+	Size    int // default 10, at most 100
+	Explain bool
+}
+
+// Validate checks the request against the engine's limits.
+func (e *Engine) validate(req *Request) error {
+	if req.Page == 0 {
+		req.Page = 1
+	}
+	if req.Size == 0 {
+		req.Size = 10
+	}
+	switch {
+	case req.Page < 1:
+		return ErrBadPage
+	case req.Size < 1 || req.Size > 100:
+		return ErrBadSize
+	case req.Page*req.Size > e.cfg.MaxWindow:
+		return fmt.Errorf("%w: at most %d", ErrTooDeep, e.cfg.MaxWindow)
+	}
+	return nil
+}
+
+// Search runs req. The context bounds the search: bluge stops collecting
+// when it is done.
+func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	if err := e.validate(&req); err != nil {
+		return nil, err
+	}
+	q, err := Parse(req.Query, e.cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
+	r, release, err := e.readers.Acquire()
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	defer release()
+	b := builder{a: e.analysis(), w: e.cfg.Weights}
+	res, err := e.run(ctx, r, b, q, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// run searches with every clause required, then, when that finds nothing
+// and there was more than one clause, with any clause.
+func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, req Request) (*Result, error) {
+	res, err := e.once(ctx, r, b.build(q, true), req)
+	if err != nil || res.Total > 0 || positives(q) < 2 {
+		return res, err
+	}
+	res, err = e.once(ctx, r, b.build(q, false), req)
+	if res != nil {
+		res.Relaxed = true
+	}
+	return res, err
+}
+
+func positives(q Query) int {
+	n := 0
+	for _, c := range q.Clauses {
+		if !c.Negate {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req Request) (*Result, error) {
+	res := &Result{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
+	if bq == nil {
+		return res, nil
+	}
+	sr := bluge.NewTopNSearch(req.Size, bq).SetFrom((req.Page - 1) * req.Size).
+		WithStandardAggregations().IncludeLocations()
+	if req.Explain {
+		sr.ExplainScores()
+	}
+	it, err := r.Search(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		m, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			break
+		}
+		h, err := e.hit(m, req.Explain)
+		if err != nil {
+			return nil, err
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	res.Total = it.Aggregations().Count()
+	return res, ctx.Err()
+}

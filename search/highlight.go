@@ -1,0 +1,206 @@
+package search
+
+import (
+	"html"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Span is a match in a text, as byte offsets [Start, End).
+type Span struct{ Start, End int }
+
+const (
+	markOpen  = "<mark>"
+	markClose = "</mark>"
+	ellipsis  = "…"
+)
+
+// Mark returns text HTML-escaped with every match wrapped in <mark>…</mark>.
+// Overlapping and touching spans merge into one mark; spans are widened to
+// whole UTF-8 characters, so a mark never splits one.
+func Mark(text string, spans []Span) string {
+	return markRange(text, mergeSpans(text, spans), 0, len(text))
+}
+
+// mergeSpans clamps spans to text and to character boundaries, sorts them
+// and merges overlapping or adjacent ones.
+func mergeSpans(text string, spans []Span) []Span {
+	out := make([]Span, 0, len(spans))
+	for _, s := range spans {
+		s.Start, s.End = runeFloor(text, s.Start), runeCeil(text, s.End)
+		if s.Start < s.End {
+			out = append(out, s)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && s.Start <= merged[n-1].End {
+			merged[n-1].End = max(merged[n-1].End, s.End)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// markRange escapes text[from:to] and marks the merged spans inside it.
+func markRange(text string, spans []Span, from, to int) string {
+	var b strings.Builder
+	b.Grow(to - from + 32)
+	at := from
+	for _, s := range spans {
+		if s.End <= from || s.Start >= to {
+			continue
+		}
+		start, end := max(s.Start, from), min(s.End, to)
+		b.WriteString(html.EscapeString(text[at:start]))
+		b.WriteString(markOpen)
+		b.WriteString(html.EscapeString(text[start:end]))
+		b.WriteString(markClose)
+		at = end
+	}
+	b.WriteString(html.EscapeString(text[at:to]))
+	return b.String()
+}
+
+func runeFloor(text string, i int) int {
+	i = min(max(i, 0), len(text))
+	for i > 0 && i < len(text) && !utf8.RuneStart(text[i]) {
+		i--
+	}
+	return i
+}
+
+func runeCeil(text string, i int) int {
+	i = min(max(i, 0), len(text))
+	for i < len(text) && !utf8.RuneStart(text[i]) {
+		i++
+	}
+	return i
+}
+
+// Snippet returns an HTML-escaped fragment of text of about size characters
+// around the densest cluster of matches, with the matches marked. It starts
+// and ends at sentence punctuation where one is near, adds "…" where it cuts
+// mid-sentence, and falls back to the start of text when spans is empty.
+func Snippet(text string, spans []Span, size int) string {
+	if size <= 0 {
+		size = 120
+	}
+	spans = mergeSpans(text, spans)
+	from, to := window(text, spans, size)
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString(ellipsis)
+	}
+	b.WriteString(markRange(text, spans, from, to))
+	if to < len(text) {
+		b.WriteString(ellipsis)
+	}
+	return b.String()
+}
+
+// window chooses the byte range of the fragment.
+func window(text string, spans []Span, size int) (int, int) {
+	anchor := bestAnchor(text, spans, size)
+	from := sentenceStart(text, anchor, size/3)
+	to := sentenceEnd(text, from, size)
+	for _, s := range spans { // never cut a mark in two
+		if s.Start < to && s.End > to {
+			to = s.End
+		}
+	}
+	return from, to
+}
+
+// bestAnchor returns the start of the span that begins the window of size
+// characters holding the most spans; 0 without spans.
+func bestAnchor(text string, spans []Span, size int) int {
+	best, bestCount := 0, 0
+	for i, s := range spans {
+		limit := advance(text, s.Start, size*2/3)
+		n := 0
+		for _, t := range spans[i:] {
+			if t.End > limit {
+				break
+			}
+			n += t.End - t.Start
+		}
+		if n > bestCount {
+			best, bestCount = s.Start, n
+		}
+	}
+	return best
+}
+
+// advance moves n characters forward from byte offset i.
+func advance(text string, i, n int) int {
+	for ; n > 0 && i < len(text); n-- {
+		_, w := utf8.DecodeRuneInString(text[i:])
+		i += w
+	}
+	return i
+}
+
+// back moves n characters backward from byte offset i.
+func back(text string, i, n int) int {
+	for ; n > 0 && i > 0; n-- {
+		_, w := utf8.DecodeLastRuneInString(text[:i])
+		i -= w
+	}
+	return i
+}
+
+func isSentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '；', '!', '?', ';', '\n':
+		return true
+	}
+	return false
+}
+
+// sentenceStart finds where the fragment holding anchor starts: just after
+// the nearest sentence end within reach characters before it, else reach
+// characters before it.
+func sentenceStart(text string, anchor, reach int) int {
+	if anchor == 0 {
+		return 0
+	}
+	limit := back(text, anchor, reach)
+	for i := anchor; i > limit; {
+		r, w := utf8.DecodeLastRuneInString(text[:i])
+		if isSentenceEnd(r) {
+			return i
+		}
+		i -= w
+	}
+	return skipSpace(text, limit)
+}
+
+// sentenceEnd finds where a fragment starting at from ends: after the last
+// sentence end within size characters if it is past half of it, else after
+// size characters.
+func sentenceEnd(text string, from, size int) int {
+	limit := advance(text, from, size)
+	if limit == len(text) {
+		return limit
+	}
+	half := advance(text, from, size/2)
+	for i := limit; i > half; {
+		r, w := utf8.DecodeLastRuneInString(text[:i])
+		if isSentenceEnd(r) {
+			return i
+		}
+		i -= w
+	}
+	return limit
+}
+
+func skipSpace(text string, i int) int {
+	for i < len(text) && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t') {
+		i++
+	}
+	return i
+}

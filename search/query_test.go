@@ -1,0 +1,65 @@
+package search
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+var parseTests = []struct {
+	in   string
+	want []Clause
+	err  error
+}{
+	{"注销", []Clause{{Text: "注销"}}, nil},
+	{"  注销   网贷 ", []Clause{{Text: "注销"}, {Text: "网贷"}}, nil},
+	{"注销\u3000网贷", []Clause{{Text: "注销"}, {Text: "网贷"}}, nil},
+	{`"注销 网贷" 账户`, []Clause{{Text: "注销 网贷", Phrase: true}, {Text: "账户"}}, nil},
+	{"“注销网贷”", []Clause{{Text: "注销网贷", Phrase: true}}, nil},
+	{`"unclosed phrase`, []Clause{{Text: "unclosed phrase", Phrase: true}}, nil},
+	{"租机 -支付宝", []Clause{{Text: "租机"}, {Text: "支付宝", Negate: true}}, nil},
+	{"title:注销 body:\"网贷 账户\"", []Clause{{Text: "注销", Field: "title"}, {Text: "网贷 账户", Field: "body", Phrase: true}}, nil},
+	{"标题：注销", []Clause{{Text: "注销", Field: "title"}}, nil},
+	{"unknown:注销", []Clause{{Text: "unknown:注销"}}, nil},
+	{"- 注销", []Clause{{Text: "-"}, {Text: "注销"}}, nil},
+	{"", nil, ErrEmptyQuery},
+	{"   ", nil, ErrEmptyQuery},
+	{`""`, nil, ErrEmptyQuery},
+	{"-注销", nil, ErrOnlyNegative},
+	{strings.Repeat("字", 257), nil, ErrQueryTooLong},
+	{strings.Repeat("a ", 17), nil, ErrTooManyTerms},
+}
+
+func TestParse(t *testing.T) {
+	for _, tt := range parseTests {
+		got, err := Parse(tt.in, ParseLimits{})
+		if !errors.Is(err, tt.err) {
+			t.Errorf("Parse(%q) error = %v, want %v", tt.in, err, tt.err)
+			continue
+		}
+		if err == nil && !reflect.DeepEqual(got.Clauses, tt.want) {
+			t.Errorf("Parse(%q) = %+v, want %+v", tt.in, got.Clauses, tt.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, tt := range parseTests {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		q, err := Parse(in, ParseLimits{})
+		if err != nil {
+			return
+		}
+		if len(q.Clauses) == 0 || len(q.Clauses) > 16 {
+			t.Fatalf("Parse(%q) gave %d clauses without error", in, len(q.Clauses))
+		}
+		for _, c := range q.Clauses {
+			if strings.TrimFunc(c.Text, isSpace) == "" {
+				t.Fatalf("Parse(%q) gave an empty clause: %+v", in, q.Clauses)
+			}
+		}
+	})
+}
