@@ -11,7 +11,7 @@ import (
 const datePattern = `(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?`
 
 // publishLabel is the text label of a publish-time line.
-const publishLabel = `(?:发布时间|发布日期|发表时间|发表日期|发布于|发表于|时间|日期)`
+const publishLabel = `(?:发布时间|发布日期|发表时间|发表日期|发布于|发表于|發布時間|發佈時間|發表時間|發布日期|發佈日期|時間|时间|日期)`
 
 // The regexps are compiled once; they are immutable and safe to share.
 var (

@@ -54,7 +54,7 @@ func extract(root *html.Node, opt Options) Document {
 	}
 	main := mainContent(doc, skip)
 	if main.Length() > 0 {
-		d.Body, d.Headings = contentText(main.Get(0), skip)
+		d.Body, d.Headings = contentText(main.Get(0), skip, d.Title)
 	}
 	d.Related = relatedLinks(blocks, baseURL(doc, d.URL))
 	d.Published = pagePublished(doc, main, opt.zone())
@@ -63,7 +63,7 @@ func extract(root *html.Node, opt Options) Document {
 }
 
 // baseURL is the page URL, or <base href> resolved against it; nil when
-// neither is an absolute URL.
+// there is neither. Without an absolute page URL, links stay relative.
 func baseURL(doc *goquery.Document, page string) *url.URL {
 	base, _ := url.Parse(page)
 	if href := cleanURL(doc.Find("base[href]").First().AttrOr("href", "")); href != "" {
@@ -74,7 +74,7 @@ func baseURL(doc *goquery.Document, page string) *url.URL {
 			base = b
 		}
 	}
-	if base == nil || !base.IsAbs() {
+	if base == nil || base.String() == "" {
 		return nil
 	}
 	return base
@@ -103,7 +103,7 @@ func mainContent(doc *goquery.Document, related map[*html.Node]bool) *goquery.Se
 
 // nodeTextSkipping is the text length measure used to compare candidates.
 func nodeTextSkipping(n *html.Node, skip map[*html.Node]bool) string {
-	body, _ := contentText(n, skip)
+	body, _ := contentText(n, skip, "")
 	return body
 }
 

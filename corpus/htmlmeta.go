@@ -3,8 +3,8 @@ package corpus
 import (
 	"encoding/json"
 	"maps"
-	"slices"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"

@@ -17,7 +17,8 @@ var publishPrefixRe = regexp.MustCompile(`^` + publishLabel + `\s*[:：]\s*` + d
 type textWalker struct {
 	skip     map[*html.Node]bool // subtrees to leave out (related blocks)
 	root     *html.Node          // class/id rules do not apply to the root
-	dropH1   bool                // leave out h1 (the title)
+	title    string              // normalised title: an h1 repeating it is left out
+	content  bool                // leave out page furniture
 	lines    []string
 	headings []string
 	cur      lineBuilder
@@ -25,8 +26,8 @@ type textWalker struct {
 }
 
 // contentText returns the body text and headings of n.
-func contentText(n *html.Node, skip map[*html.Node]bool) (string, []string) {
-	w := &textWalker{skip: skip, root: n, dropH1: true}
+func contentText(n *html.Node, skip map[*html.Node]bool, title string) (string, []string) {
+	w := &textWalker{skip: skip, root: n, content: true, title: NormalizeTitle(title)}
 	w.walk(n)
 	w.flush()
 	lines := w.lines[:0]
@@ -135,7 +136,7 @@ func isHeading(a atom.Atom) bool {
 // skipped reports subtrees that are not content: scripts and other
 // non-text elements, page furniture, hidden elements, related blocks.
 func (w *textWalker) skipped(n *html.Node) bool {
-	if w.skip[n] || (w.dropH1 && n.DataAtom == atom.H1) || isHidden(n) {
+	if w.skip[n] || isHidden(n) || (w.content && n.DataAtom == atom.H1 && w.isTitle(n)) {
 		return true
 	}
 	switch strings.ToLower(n.Data) {
@@ -146,7 +147,13 @@ func (w *textWalker) skipped(n *html.Node) bool {
 	case "nav", "header", "footer", "aside", "menu":
 		return n != w.root
 	}
-	return n != w.root && w.dropH1 && isFurniture(n)
+	return n != w.root && w.content && isFurniture(n)
+}
+
+// isTitle reports an h1 that repeats the title (or is part of it).
+func (w *textWalker) isTitle(h1 *html.Node) bool {
+	t := NormalizeTitle(nodeText(h1))
+	return t == "" || w.title == "" || strings.Contains(w.title, t) || strings.Contains(t, w.title)
 }
 
 // isHidden reports elements marked as not rendered.

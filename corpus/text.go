@@ -11,7 +11,7 @@ import (
 
 var (
 	// sectionRe matches numbered section headings: 一、… 二．… 第三章 …
-	sectionRe = regexp.MustCompile(`^(?:[一二三四五六七八九十百零〇]+[、．.]|第[一二三四五六七八九十百零〇\d]+[章节部分篇][\s、：:]?)\S`)
+	sectionRe = regexp.MustCompile(`^(?:[一二三四五六七八九十百零〇]+[、．.]\S|第[一二三四五六七八九十百零〇\d]+[章节部分篇](?:$|[\s、：:]))`)
 	// indentedItemRe is the marker of an indented numbered list item.
 	indentedItemRe = regexp.MustCompile(`^\d{1,3}[.、)．]\s*`)
 	// mdItemRe is a Markdown list or quote marker.
@@ -149,7 +149,7 @@ func (p *textParser) bodyLine(line, text string, level int, indented bool) {
 	if line == "" {
 		return
 	}
-	if level > 0 || (!p.markdown && sectionRe.MatchString(line)) {
+	if level > 0 || (!p.markdown && isSection(line)) {
 		p.d.Headings = append(p.d.Headings, line)
 	}
 	p.body = append(p.body, line)
@@ -185,4 +185,11 @@ func isToTop(line string) bool {
 		return true
 	}
 	return false
+}
+
+// isSection reports a numbered section heading of plain text: 一、… or
+// 第二章 …, short and not ending like a sentence.
+func isSection(line string) bool {
+	return sectionRe.MatchString(line) && utf8.RuneCountInString(line) <= 40 &&
+		!strings.HasSuffix(line, "。") && !strings.HasSuffix(line, "；")
 }
