@@ -92,11 +92,11 @@ func Snippet(text string, spans []Span, size int) string {
 	spans = mergeSpans(text, spans)
 	from, to := window(text, spans, size)
 	var b strings.Builder
-	if from > 0 {
+	if from > 0 && !endsSentence(text[:from]) {
 		b.WriteString(ellipsis)
 	}
 	b.WriteString(markRange(text, spans, from, to))
-	if to < len(text) {
+	if to < len(text) && !endsSentence(text[:to]) {
 		b.WriteString(ellipsis)
 	}
 	return b.String()
@@ -151,6 +151,12 @@ func back(text string, i, n int) int {
 		i -= w
 	}
 	return i
+}
+
+// endsSentence reports whether s ends with sentence punctuation.
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRight(s, " \t"))
+	return isSentenceEnd(r)
 }
 
 func isSentenceEnd(r rune) bool {

@@ -45,9 +45,10 @@ func TestSnippet(t *testing.T) {
 		want  string
 	}{
 		{"short text whole", "注销网贷账户。", []Span{{0, 6}}, 120, "<mark>注销</mark>网贷账户。"},
-		{"no match starts at the beginning", "第一句。第二句。", nil, 5, "第一句。…"},
+		{"no match starts at the beginning", "第一句。第二句。", nil, 5, "第一句。"},
+		{"cut mid-sentence", "第一句很长很长很长", nil, 4, "第一句很…"},
 		{"starts after the sentence end", text, []Span{{at, at + 6}}, 12,
-			"这里说<mark>注销</mark>账户的步骤。…"},
+			"这里说<mark>注销</mark>账户的步骤。"},
 		{"escaped", "a<b>注销", []Span{{6, 12}}, 120, "a&lt;b&gt;<mark>注销</mark>"},
 	}
 	for _, tt := range tests {
