@@ -8,11 +8,11 @@ import (
 
 func testNormalizer(t *testing.T) *normalizer {
 	t.Helper()
-	ts, err := parseTSCharacters(tsCharacters)
+	n, err := newNormalizer(tsCharacters)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &normalizer{ts: ts}
+	return n
 }
 
 func TestDictLines(t *testing.T) {

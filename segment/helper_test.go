@@ -23,7 +23,7 @@ func testSegmenter(tb testing.TB) *Segmenter {
 // test when it is not there.
 func sampleArticle(tb testing.TB) []byte {
 	tb.Helper()
-	b, err := os.ReadFile(samplePath)
+	b, err := readSample()
 	if err != nil {
 		tb.Skipf("sample article: %v", err)
 	}
@@ -31,3 +31,5 @@ func sampleArticle(tb testing.TB) []byte {
 }
 
 const samplePath = "/work/shared/corpus/seed/how-to-close-online-loan-account.txt"
+
+func readSample() ([]byte, error) { return os.ReadFile(samplePath) }

@@ -42,7 +42,49 @@ type folded struct {
 
 // normalizer holds the immutable folding tables of a Segmenter.
 type normalizer struct {
-	ts map[rune]rune // Traditional → Simplified, first candidate, single rune
+	ts map[rune]rune // Traditional → Simplified (+ variant folds), all runes
+	// dense is ts for denseLo <= r < denseHi (the CJK blocks), 0 = unchanged:
+	// an array index instead of a map lookup per character.
+	dense []rune
+}
+
+const denseLo, denseHi = 0x3400, 0xA000
+
+// newNormalizer builds the folding tables from OpenCC's TSCharacters text.
+func newNormalizer(tsText string) (*normalizer, error) {
+	ts, err := parseTSCharacters(tsText)
+	if err != nil {
+		return nil, err
+	}
+	for from, to := range variantFolds {
+		ts[from] = to
+	}
+	for from, to := range ts {
+		if v, ok := variantFolds[to]; ok {
+			ts[from] = v
+		}
+	}
+	n := &normalizer{ts: ts, dense: make([]rune, denseHi-denseLo)}
+	for from, to := range ts {
+		if denseLo <= from && from < denseHi {
+			n.dense[from-denseLo] = to
+		}
+	}
+	return n, nil
+}
+
+// simplify maps r through the Traditional → Simplified and variant tables.
+func (n *normalizer) simplify(r rune) rune {
+	if denseLo <= r && r < denseHi {
+		if s := n.dense[r-denseLo]; s != 0 {
+			return s
+		}
+		return r
+	}
+	if s, ok := n.ts[r]; ok {
+		return s
+	}
+	return r
 }
 
 // parseTSCharacters reads OpenCC's TSCharacters.txt ("繁\t简 [简…]").
@@ -67,8 +109,8 @@ func parseTSCharacters(data string) (map[rune]rune, error) {
 	return m, nil
 }
 
-// foldRune maps one rune of the original; ok=false means "no output"
-// (combining marks, merged into the previous chunk).
+// foldRune appends the normalised form of one rune of the original to buf;
+// nothing for combining marks (merged into the previous chunk).
 func (n *normalizer) foldRune(r rune, buf []rune) []rune {
 	switch {
 	case r < 0x80:
@@ -76,6 +118,8 @@ func (n *normalizer) foldRune(r rune, buf []rune) []rune {
 			r += 'a' - 'A'
 		}
 		return append(buf, r)
+	case denseLo <= r && r < denseHi: // CJK: no case, no marks
+		return append(buf, n.simplify(r))
 	case 0xFF01 <= r && r <= 0xFF5E: // full-width ASCII
 		return n.foldRune(r-0xFEE0, buf)
 	case r == 0x3000: // ideographic space
@@ -83,12 +127,7 @@ func (n *normalizer) foldRune(r rune, buf []rune) []rune {
 	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
 		return buf
 	}
-	if s, ok := n.ts[r]; ok {
-		r = s
-	}
-	if v, ok := variantFolds[r]; ok {
-		r = v
-	}
+	r = n.simplify(r)
 	if (0xC0 <= r && r < 0x250) || (0x1E00 <= r && r < 0x1F00) {
 		return foldLatin(r, buf)
 	}

@@ -3,6 +3,7 @@ package segment
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/blugelabs/bluge/analysis"
 	"github.com/mozillazg/go-pinyin"
@@ -30,6 +31,14 @@ type pinyinTable struct {
 	phrases  map[string][]string
 	maxRunes int
 	detone   *strings.Replacer
+	dense    []denseReading // for denseLo <= r < denseHi, precomputed
+}
+
+// denseReading is the precomputed reading of a CJK character and whether a
+// phrase of the table starts with it.
+type denseReading struct {
+	reading     string
+	phraseStart bool
 }
 
 func newPinyinTable(n *normalizer) (pinyinTable, error) {
@@ -37,7 +46,17 @@ func newPinyinTable(n *normalizer) (pinyinTable, error) {
 	if err != nil {
 		return pinyinTable{}, err
 	}
-	return pinyinTable{phrases: phrases, maxRunes: maxRunes, detone: newDetoner()}, nil
+	p := pinyinTable{phrases: phrases, maxRunes: maxRunes, detone: newDetoner()}
+	p.dense = make([]denseReading, denseHi-denseLo)
+	for r := rune(denseLo); r < denseHi; r++ {
+		p.dense[r-denseLo].reading = p.lookup(r)
+	}
+	for word := range phrases {
+		if r, _ := utf8.DecodeRuneInString(word); denseLo <= r && r < denseHi {
+			p.dense[r-denseLo].phraseStart = true
+		}
+	}
+	return p, nil
 }
 
 // newDetoner removes tone marks; ü is written v as usual when typing.
@@ -73,6 +92,9 @@ func (p *pinyinTable) syllables(word string, out []string) []string {
 
 // phrase finds the longest phrase-table entry at the start of word.
 func (p *pinyinTable) phrase(word string) ([]string, int) {
+	if r, _ := utf8.DecodeRuneInString(word); denseLo <= r && r < denseHi && !p.dense[r-denseLo].phraseStart {
+		return nil, 0
+	}
 	end, runes := 0, 0
 	best, bestLen := []string(nil), 0
 	for end < len(word) && runes < p.maxRunes {
@@ -88,6 +110,14 @@ func (p *pinyinTable) phrase(word string) ([]string, int) {
 
 // reading returns the most common toneless reading of r, "" if none.
 func (p *pinyinTable) reading(r rune) string {
+	if denseLo <= r && r < denseHi {
+		return p.dense[r-denseLo].reading
+	}
+	return p.lookup(r)
+}
+
+// lookup computes reading from go-pinyin's table.
+func (p *pinyinTable) lookup(r rune) string {
 	all, ok := pinyin.PinyinDict[int(r)]
 	if !ok {
 		return ""
@@ -102,31 +132,42 @@ type pinyinTokenizer struct{ s *Segmenter }
 func (t pinyinTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	f := t.s.norm.fold(t.s.capInput(input))
 	segs := t.s.gse.Segment(f.norm)
-	b := newTokenBuilder(f, len(segs))
+	b := newTokenBuilder(f, 2*len(segs))
 	var syl []string
+	arena := make([]byte, 0, 2*len(f.norm)) // backs every term
 	for i := range segs {
 		ns, ne, os, oe := f.span(segs[i].Start(), segs[i].End())
-		syl = t.s.pinyin.syllables(string(f.norm[ns:ne]), syl[:0])
+		syl = t.s.pinyin.syllables(unsafeString(f.norm[ns:ne]), syl[:0])
 		if len(syl) == 0 {
 			continue
 		}
-		full, initials := joinPinyin(syl)
-		b.emit(analysis.Token{Start: os, End: oe, Term: []byte(full), PositionIncr: 1, Type: analysis.AlphaNumeric})
-		if initials != full {
-			b.emit(analysis.Token{Start: os, End: oe, Term: []byte(initials), PositionIncr: 0, Type: analysis.AlphaNumeric})
+		var full, initials []byte
+		arena, full, initials = joinPinyin(arena, syl)
+		b.emit(analysis.Token{Start: os, End: oe, Term: full, PositionIncr: 1, Type: analysis.AlphaNumeric})
+		if len(initials) != len(full) {
+			b.emit(analysis.Token{Start: os, End: oe, Term: initials, PositionIncr: 0, Type: analysis.AlphaNumeric})
 		}
 	}
 	return b.stream()
 }
 
-// joinPinyin returns the concatenated syllables and their first letters.
-func joinPinyin(syl []string) (full, initials string) {
-	var fb, ib strings.Builder
+// joinPinyin appends the concatenated syllables, then their first letters,
+// to arena and returns both as capacity-limited sub-slices.
+func joinPinyin(arena []byte, syl []string) (grown, full, initials []byte) {
+	start := len(arena)
 	for _, s := range syl {
-		fb.WriteString(s)
-		ib.WriteByte(s[0])
+		arena = append(arena, s...)
 	}
-	return fb.String(), ib.String()
+	mid := len(arena)
+	for _, s := range syl {
+		arena = append(arena, s[0])
+	}
+	return arena, arena[start:mid:mid], arena[mid:len(arena):len(arena)]
+}
+
+// unsafeString views b as a string for read-only lookups that do not retain it.
+func unsafeString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // latinTokenizer emits runs of ASCII letters of the normalised text.

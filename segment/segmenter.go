@@ -12,7 +12,7 @@ import (
 // safe for concurrent use, as are the analyzers it returns.
 type Segmenter struct {
 	gse      gse.Segmenter
-	norm     normalizer
+	norm     *normalizer
 	synonyms map[string][]string
 	stop     map[string]struct{}
 	pinyin   pinyinTable
@@ -27,11 +27,11 @@ func New(cfg Config) (*Segmenter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	ts, err := parseTSCharacters(tsCharacters)
+	norm, err := newNormalizer(tsCharacters)
 	if err != nil {
 		return nil, fmt.Errorf("segment: %w", err)
 	}
-	s := &Segmenter{norm: normalizer{ts: ts}, maxInput: cfg.maxInput()}
+	s := &Segmenter{norm: norm, maxInput: cfg.maxInput()}
 	if err := s.loadDictionaries(cfg.UserDict); err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (s *Segmenter) loadLists(cfg Config) error {
 		return fmt.Errorf("segment: %w", err)
 	}
 	s.stop = s.norm.parseStopWords(stopData)
-	if s.pinyin, err = newPinyinTable(&s.norm); err != nil {
+	if s.pinyin, err = newPinyinTable(s.norm); err != nil {
 		return fmt.Errorf("segment: %w", err)
 	}
 	return nil

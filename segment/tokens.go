@@ -94,8 +94,11 @@ func tokenType(term []byte) analysis.TokenType {
 
 // isCJK reports Han, Hiragana, Katakana and Hangul characters.
 func isCJK(r rune) bool {
-	if r < 0x1100 {
+	switch {
+	case r < 0x1100:
 		return false
+	case 0x4E00 <= r && r <= 0x9FFF: // CJK Unified Ideographs, the common case
+		return true
 	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
