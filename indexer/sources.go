@@ -41,15 +41,31 @@ type Report struct {
 	Related   int64  `json:"related"`
 	Bytes     int64  `json:"bytes"`
 	Skipped   []Skip `json:"skipped,omitempty"`
-	mu        sync.Mutex
-	light     []corpus.Document
-	relatedOf map[string]bool
+	mu    sync.Mutex
+	light []corpus.Document
+	seen  map[string]string // id → source of its first document
 }
 
 func (r *Report) skip(src string, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.Skipped = append(r.Skipped, Skip{Source: src, Reason: err.Error()})
+}
+
+// first reports whether d's id is new, recording it; a repeated id is
+// skipped with the source that had it first.
+func (r *Report) first(d corpus.Document) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if src, dup := r.seen[d.ID]; dup {
+		r.Skipped = append(r.Skipped, Skip{Source: d.Source, Reason: fmt.Sprintf("duplicate id %s (first from %s)", d.ID, src)})
+		return false
+	}
+	if r.seen == nil {
+		r.seen = map[string]string{}
+	}
+	r.seen[d.ID] = d.Source
+	return true
 }
 
 // article records an article's identity and related links for expansion.
@@ -231,6 +247,9 @@ func send(ctx context.Context, rep *Report, d corpus.Document, out chan<- corpus
 	if d.Kind == "" {
 		d.Kind = corpus.KindArticle
 	}
+	if !rep.first(d) {
+		return nil
+	}
 	if d.Kind == corpus.KindArticle {
 		rep.article(d)
 	}
@@ -246,7 +265,7 @@ func send(ctx context.Context, rep *Report, d corpus.Document, out chan<- corpus
 // is not itself an article of the corpus.
 func emitRelated(ctx context.Context, rep *Report, out chan<- corpus.Document) error {
 	for _, d := range corpus.Expand(rep.light) {
-		if d.Kind != corpus.KindRelated {
+		if d.Kind != corpus.KindRelated || !rep.first(d) {
 			continue
 		}
 		atomic.AddInt64(&rep.Related, 1)

@@ -1,0 +1,195 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
+	"github.com/wensou/wensou/segment"
+)
+
+var (
+	segOnce sync.Once
+	seg     *segment.Segmenter
+	segErr  error
+)
+
+// testSegmenter loads the dictionaries once per test binary (about 1 s).
+func testSegmenter(tb testing.TB) *segment.Segmenter {
+	tb.Helper()
+	segOnce.Do(func() { seg, segErr = segment.New(segment.Config{}) })
+	if segErr != nil {
+		tb.Fatalf("segment.New: %v", segErr)
+	}
+	return seg
+}
+
+// extraDocs are small documents for behaviours the sample does not show.
+var extraDocs = []corpus.Document{
+	{ID: "gz", Kind: corpus.KindArticle, Title: "广州租机攻略", Body: "在广州租手机的流程。"},
+	{ID: "hz1", Kind: corpus.KindArticle, Title: "惠州租机攻略", Body: "惠州的州府很漂亮，广场很大。"},
+	{ID: "hz2", Kind: corpus.KindArticle, Title: "惠州广场的州际租机", Body: "惠州广场，州际公路。"},
+}
+
+var xssDoc = corpus.Document{ID: "xss", Kind: corpus.KindArticle, Title: "<script>alert(1)</script>注销", Body: "正文<b>注销</b>&amp;"}
+
+// testEngine indexes the embedded sample plus docs in memory.
+func testEngine(tb testing.TB, docs ...corpus.Document) *Engine {
+	tb.Helper()
+	s := testSegmenter(tb)
+	sample, err := corpus.Sample()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	all := append(sample, docs...)
+	ch := make(chan corpus.Document, len(all))
+	for _, d := range all {
+		ch <- d
+	}
+	close(ch)
+	w, _, err := indexer.Memory(context.Background(), ch, s, indexer.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := w.Reader()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := indexer.NewReaders(r, "memory")
+	tb.Cleanup(func() { h.Close(); w.Close() })
+	return New(h, func() Analysis { return s }, Config{})
+}
+
+func search(tb testing.TB, e *Engine, q string) *Result {
+	tb.Helper()
+	res, err := e.Search(context.Background(), Request{Query: q})
+	if err != nil {
+		tb.Fatalf("Search(%q): %v", q, err)
+	}
+	return res
+}
+
+func ids(res *Result) []string {
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out
+}
+
+func TestSearchFirstHit(t *testing.T) {
+	e := testEngine(t, extraDocs...)
+	tests := []struct{ q, firstTitle string }{
+		{"注销", "如何注销网贷账户?完整的步骤解析"},
+		{"注销账户的步骤", "如何注销网贷账户?完整的步骤解析"},
+		{"网贷账户怎么注销", "如何注销网贷账户?完整的步骤解析"},
+		{"银行卡", "分期购买手机是否需要银行卡"},
+		{`"注销网贷账户"`, "如何注销网贷账户?完整的步骤解析"},
+	}
+	for _, tt := range tests {
+		res := search(t, e, tt.q)
+		if len(res.Hits) == 0 || res.Hits[0].Title != tt.firstTitle {
+			t.Errorf("%q: first hit %v, want %q", tt.q, ids(res), tt.firstTitle)
+		}
+	}
+}
+
+func TestNoSingleCharacterOvermatch(t *testing.T) {
+	e := testEngine(t, extraDocs...)
+	res := search(t, e, "广州")
+	if got := ids(res); len(got) != 1 || got[0] != "gz" {
+		t.Fatalf("广州 returned %v, want only the 广州 document (no 惠州/广场/州际)", got)
+	}
+}
+
+func TestExclusionAndRelaxed(t *testing.T) {
+	e := testEngine(t, extraDocs...)
+	with := search(t, e, "租机攻略")
+	without := search(t, e, "租机攻略 -惠州")
+	if with.Total != without.Total+1 {
+		t.Errorf("-惠州 removed %d hits, want 1", with.Total-without.Total)
+	}
+	res := search(t, e, "注销 不存在的词汇组合xyz")
+	if !res.Relaxed || res.Total == 0 {
+		t.Errorf("query with an unmatched word: relaxed=%v total=%d, want best-effort hits", res.Relaxed, res.Total)
+	}
+}
+
+func TestHighlightsAreEscaped(t *testing.T) {
+	e := testEngine(t, xssDoc)
+	res := search(t, e, "注销")
+	for _, h := range res.Hits {
+		if h.ID != "xss" {
+			continue
+		}
+		if h.TitleHTML != "&lt;script&gt;alert(1)&lt;/script&gt;<mark>注销</mark>" {
+			t.Errorf("title_html = %q", h.TitleHTML)
+		}
+		if h.SnippetHTML != "正文&lt;b&gt;<mark>注销</mark>&lt;/b&gt;&amp;amp;" {
+			t.Errorf("snippet_html = %q", h.SnippetHTML)
+		}
+		return
+	}
+	t.Fatal("the escaped document was not found")
+}
+
+func TestRequestValidation(t *testing.T) {
+	e := testEngine(t)
+	tests := []struct {
+		req  Request
+		want error
+	}{
+		{Request{Query: "注销", Page: -1}, ErrBadPage},
+		{Request{Query: "注销", Size: 101}, ErrBadSize},
+		{Request{Query: "注销", Size: -5}, ErrBadSize},
+		{Request{Query: "注销", Page: 1001, Size: 10}, ErrTooDeep},
+		{Request{Query: ""}, ErrEmptyQuery},
+	}
+	for _, tt := range tests {
+		if _, err := e.Search(context.Background(), tt.req); !errors.Is(err, tt.want) {
+			t.Errorf("%+v: error %v, want %v", tt.req, err, tt.want)
+		}
+	}
+}
+
+func TestContextCancelled(t *testing.T) {
+	e := testEngine(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Search(ctx, Request{Query: "租机"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled search error = %v, want context.Canceled", err)
+	}
+}
+
+// TestPublicEvalFloor keeps ranking on the shared judged queries from
+// regressing.
+func TestPublicEvalFloor(t *testing.T) {
+	f, err := os.Open("testdata/public.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	js, err := ReadJudgments(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := testEngine(t).Evaluate(context.Background(), js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("public.tsv: nDCG@10 %.4f MRR %.4f zero %d first=3 %d/%d", ev.NDCG, ev.MRR, ev.ZeroResults, ev.FirstIs3, ev.Queries)
+	if ev.NDCG < 0.96 || ev.ZeroResults > 0 {
+		var lost []string
+		for _, q := range ev.PerQuery {
+			if q.NDCG < 1 {
+				lost = append(lost, q.Query)
+			}
+		}
+		t.Errorf("nDCG@10 %.4f (floor 0.96), zero results %d; losing: %s", ev.NDCG, ev.ZeroResults, strings.Join(lost, ", "))
+	}
+}
