@@ -36,14 +36,14 @@ type Skip struct {
 
 // Report counts what reading the sources produced.
 type Report struct {
-	Files     int64  `json:"files"`
-	Articles  int64  `json:"articles"`
-	Related   int64  `json:"related"`
-	Bytes     int64  `json:"bytes"`
-	Skipped   []Skip `json:"skipped,omitempty"`
-	mu    sync.Mutex
-	light []corpus.Document
-	seen  map[string]string // id → source of its first document
+	Files    int64  `json:"files"`
+	Articles int64  `json:"articles"`
+	Related  int64  `json:"related"`
+	Bytes    int64  `json:"bytes"`
+	Skipped  []Skip `json:"skipped,omitempty"`
+	mu       sync.Mutex
+	light    []corpus.Document
+	seen     map[string]string // id → source of its first document
 }
 
 func (r *Report) skip(src string, err error) {
