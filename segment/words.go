@@ -33,9 +33,20 @@ func (t wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	f := t.s.norm.fold(t.s.capInput(input))
 	segs := t.s.gse.Segment(f.norm)
 	b := newTokenBuilder(f, len(segs))
+	mainEnd := 0 // normalised end of the last word, after widening
 	for i := range segs {
 		sg := &segs[i]
-		if b.add(sg.Start(), sg.End(), 1) && t.sub {
+		if sg.End() <= mainEnd { // inside a word widened over a zero collocation
+			if t.sub {
+				b.add(sg.Start(), sg.End(), 0)
+			}
+			continue
+		}
+		if !b.add(sg.Start(), sg.End(), 1) {
+			continue
+		}
+		mainEnd = b.last[1]
+		if t.sub {
 			addSubWords(b, sg.Token(), sg.Start())
 		}
 	}

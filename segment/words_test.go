@@ -52,3 +52,37 @@ func TestWordsNoSpaceTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroFormsAgree: 零X and 0X give the same terms in every analyzer, also
+// when gse splits the collocation.
+func TestZeroFormsAgree(t *testing.T) {
+	s := testSegmenter(t)
+	pairs := [][2]string{
+		{"零首付分期", "0首付分期"},
+		{"极客零元分期手机", "极客0元分期手机"},
+		{"零利息借款", "0利息借款"},
+		{"零押金租机宝", "0押金租机宝"},
+		{"零門檻", "０门槛"},
+	}
+	for _, p := range pairs {
+		for _, an := range analyzers(s) {
+			a, b := terms(an.a.Analyze([]byte(p[0]))), terms(an.a.Analyze([]byte(p[1])))
+			if !slices.Equal(a, b) {
+				t.Errorf("%s: %q → %q but %q → %q", an.name, p[0], a, p[1], b)
+			}
+		}
+	}
+}
+
+func TestWordsInsideAWidenedWord(t *testing.T) {
+	s := testSegmenter(t)
+	text := "零成本创业" // 0成本 is not in the dictionary: gse splits 0|成本
+	if got, want := terms(s.QueryWords().Analyze([]byte(text))), []string{"0成本", "创业"}; !slices.Equal(got, want) {
+		t.Errorf("QueryWords(%q) = %q, want %q", text, got, want)
+	}
+	index := s.IndexWords().Analyze([]byte(text))
+	if got, want := terms(index), []string{"0成本", "+成本", "创业"}; !slices.Equal(got, want) {
+		t.Errorf("IndexWords(%q) = %q, want %q", text, got, want)
+	}
+	checkTokens(t, s, text, index, true)
+}
