@@ -11,125 +11,190 @@ import (
 	"github.com/wensou/wensou/corpus"
 )
 
-// ErrEmptyBuild is returned when a build got no documents; nothing is switched.
+// ErrEmptyBuild is returned when a run got no documents; nothing is switched.
 var ErrEmptyBuild = errors.New("no documents to index: nothing switched")
 
-// Build writes docs into a new generation of d and, once it is closed,
-// reopened and counted, atomically makes it the served generation. A build
-// that fails or is killed leaves the served generation untouched; the next
-// Build removes what it left. It returns the new generation's name and its
-// document count.
-func (d *Dir) Build(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options) (string, int, error) {
+// Changes counts what a run did to the index, by document.
+type Changes struct {
+	Added     int `json:"added"`
+	Updated   int `json:"updated"`
+	Deleted   int `json:"deleted"`
+	Unchanged int `json:"unchanged"`
+	Documents int `json:"documents"` // in the new generation
+}
+
+// Build writes docs into a new generation of d and switches to it: a full
+// rebuild. Documents pushed through the API are carried over.
+func (d *Dir) Build(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options) (string, Changes, error) {
+	return d.run(ctx, docs, a, opt, false)
+}
+
+// Update is an incremental run: the new generation starts as a copy of the
+// served one; documents whose hash is unchanged are not re-analysed, changed
+// and new ones are written, and documents from sources that are gone are
+// deleted (documents pushed through the API are kept). A run over unchanged
+// sources changes nothing and switches nothing.
+func (d *Dir) Update(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options) (string, Changes, error) {
+	return d.run(ctx, docs, a, opt, true)
+}
+
+// run is the one path of every generation: write to DIR/gen-N.tmp, carry
+// pushed documents over under the lock, close, verify, rename and switch.
+// A run that fails or is killed leaves the served generation untouched;
+// the next run removes what it left.
+func (d *Dir) run(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options, incremental bool) (string, Changes, error) {
+	defer drain(docs)
 	if err := d.cleanTemp(); err != nil {
-		return "", 0, err
+		return "", Changes{}, err
 	}
 	name, err := d.nextName()
 	if err != nil {
-		return "", 0, err
+		return "", Changes{}, err
 	}
-	tmp := d.GenPath(name + tmpSuffix)
-	n, err := writeNew(ctx, tmp, docs, a, opt)
-	if err == nil && n == 0 {
+	j := &job{dir: d, name: name, tmp: d.GenPath(name + tmpSuffix), a: a, opt: opt.withDefaults()}
+	err = j.run(ctx, docs, incremental)
+	if err != nil {
+		return "", j.changes, errors.Join(err, os.RemoveAll(j.tmp))
+	}
+	if j.noop {
+		return j.base, j.changes, errors.Join(os.RemoveAll(j.tmp))
+	}
+	return name, j.changes, nil
+}
+
+// job is one run writing one new generation.
+type job struct {
+	dir       *Dir
+	name, tmp string
+	base      string           // generation the run started from ("" if none)
+	old       map[string]entry // its documents
+	ids       map[string]bool  // documents the new generation must hold
+	seen      map[string]bool  // documents this run's sources gave
+	a         Analyzers
+	opt       Options
+	w         *bluge.Writer
+	changes   Changes
+	noop      bool
+}
+
+func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental bool) error {
+	if err := j.start(ctx, incremental); err != nil {
+		return err
+	}
+	err := j.write(ctx, docs, incremental)
+	if err == nil && incremental {
+		err = j.deleteGone()
+	}
+	if err == nil && len(j.ids) == 0 {
 		err = ErrEmptyBuild
 	}
 	if err != nil {
-		return "", n, errors.Join(err, os.RemoveAll(tmp))
+		return errors.Join(err, j.w.Close())
 	}
-	if err := d.commit(name, n); err != nil {
-		return "", n, err
-	}
-	return name, n, nil
+	return j.commit(ctx, incremental)
 }
 
-// writeNew builds a fresh index at path from docs and closes it.
-func writeNew(ctx context.Context, path string, docs <-chan corpus.Document, a Analyzers, opt Options) (int, error) {
-	w, err := bluge.OpenWriter(bluge.DefaultConfig(path))
-	if err != nil {
-		drain(docs)
-		return 0, fmt.Errorf("open writer %s: %w", path, err)
-	}
-	n, err := write(ctx, w, docs, a, opt)
-	drain(docs)
-	if cerr := w.Close(); cerr != nil && err == nil {
-		err = fmt.Errorf("close writer %s: %w", path, cerr)
-	}
-	return n, err
-}
-
-// drain lets a producer blocked on docs finish after the consumer stopped.
-func drain(docs <-chan corpus.Document) {
-	go func() {
-		for range docs {
+// start reads the served generation's manifest and opens the writer on the
+// new one, a copy of the served one for incremental runs.
+func (j *job) start(ctx context.Context, incremental bool) error {
+	j.ids, j.seen = map[string]bool{}, map[string]bool{}
+	r, base, err := j.dir.Open()
+	switch {
+	case errors.Is(err, ErrNoGeneration):
+		j.old = map[string]entry{}
+	case err != nil:
+		return err
+	default:
+		defer r.Close()
+		j.base = base
+		if j.old, err = manifest(ctx, r); err != nil {
+			return err
 		}
-	}()
-}
-
-// commit verifies the built temporary generation, renames it into place and
-// switches CURRENT to it, under the directory lock.
-func (d *Dir) commit(name string, want int) error {
-	tmp := d.GenPath(name + tmpSuffix)
-	if err := verify(tmp, want); err != nil {
-		return errors.Join(err, os.RemoveAll(tmp))
+		if incremental {
+			if err := copyIndex(r, j.tmp); err != nil {
+				return err
+			}
+			for id := range j.old {
+				j.ids[id] = true
+			}
+		}
 	}
-	unlock, err := d.Lock()
+	j.w, err = bluge.OpenWriter(bluge.DefaultConfig(j.tmp))
 	if err != nil {
-		return err
-	}
-	defer unlock()
-	if err := os.Rename(tmp, d.GenPath(name)); err != nil {
-		return fmt.Errorf("rename generation %s: %w", name, err)
-	}
-	if err := syncDir(d.path); err != nil {
-		return err
-	}
-	if err := d.switchTo(name); err != nil {
-		return err
-	}
-	return d.prune()
-}
-
-// verify opens the index at path and checks it holds want documents.
-func verify(path string, want int) error {
-	r, err := bluge.OpenReader(bluge.DefaultConfig(path))
-	if err != nil {
-		return fmt.Errorf("verify %s: open: %w", path, err)
-	}
-	defer r.Close()
-	got, err := r.Count()
-	if err != nil {
-		return fmt.Errorf("verify %s: count: %w", path, err)
-	}
-	if int(got) != want {
-		return fmt.Errorf("verify %s: %d documents, want %d", path, got, want)
+		return fmt.Errorf("open writer %s: %w", j.tmp, err)
 	}
 	return nil
 }
 
-// Memory builds an in-memory index from docs and returns its open writer
-// (for later updates) with the document count.
-func Memory(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options) (*bluge.Writer, int, error) {
-	w, err := bluge.OpenWriter(bluge.InMemoryOnlyConfig())
-	if err != nil {
-		drain(docs)
-		return nil, 0, fmt.Errorf("open in-memory writer: %w", err)
+func copyIndex(r *bluge.Reader, path string) error {
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return fmt.Errorf("copy index: %w", err)
 	}
-	n, err := write(ctx, w, docs, a, opt)
-	drain(docs)
-	if err != nil {
-		return nil, n, errors.Join(err, w.Close())
+	if err := r.Backup(path, nil); err != nil {
+		return fmt.Errorf("copy index to %s: %w", path, err)
 	}
-	return w, n, nil
+	return nil
 }
 
-// Open opens a reader on the served generation of d.
-func (d *Dir) Open() (*bluge.Reader, string, error) {
-	name, err := d.Current()
-	if err != nil {
-		return nil, "", err
+// write classifies each document against the old manifest and writes the
+// ones that need it.
+func (j *job) write(ctx context.Context, docs <-chan corpus.Document, incremental bool) error {
+	todo := make(chan corpus.Document, j.opt.BatchSize)
+	go func() {
+		defer close(todo)
+		for doc := range docs {
+			if j.classify(doc) || !incremental {
+				select {
+				case todo <- doc:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	_, err := write(ctx, j.w, todo, j.a, j.opt, incremental)
+	drain(todo)
+	if err == nil {
+		err = ctx.Err()
 	}
-	r, err := bluge.OpenReader(bluge.DefaultConfig(d.GenPath(name)))
-	if err != nil {
-		return nil, "", fmt.Errorf("open generation %s: %w", name, err)
+	return err
+}
+
+// classify counts doc and reports whether it must be (re)analysed.
+func (j *job) classify(doc corpus.Document) bool {
+	if j.seen[doc.ID] {
+		return false
 	}
-	return r, name, nil
+	j.ids[doc.ID], j.seen[doc.ID] = true, true
+	old, ok := j.old[doc.ID]
+	switch {
+	case !ok:
+		j.changes.Added++
+	case old.hash == doc.Hash && doc.Hash != "" && old.origin == "":
+		j.changes.Unchanged++
+		return false
+	default:
+		j.changes.Updated++
+	}
+	return true
+}
+
+// deleteGone deletes documents of sources that this run did not see.
+func (j *job) deleteGone() error {
+	b := bluge.NewBatch()
+	for id, e := range j.old {
+		if e.origin == OriginAPI || j.seen[id] {
+			continue
+		}
+		b.Delete(bluge.Identifier(id))
+		delete(j.ids, id)
+		j.changes.Deleted++
+	}
+	if j.changes.Deleted == 0 {
+		return nil
+	}
+	if err := j.w.Batch(b); err != nil {
+		return fmt.Errorf("delete %d documents: %w", j.changes.Deleted, err)
+	}
+	return nil
 }

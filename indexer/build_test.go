@@ -50,9 +50,9 @@ func TestBuildSwitchesGenerations(t *testing.T) {
 func TestBuildDuplicateIDsKeepFirst(t *testing.T) {
 	d, _ := OpenDir(t.TempDir())
 	docs := append(testDocs(3, "a"), testDocs(3, "a")...)
-	name, n, err := d.Build(context.Background(), feed(docs), plainAnalyzers{}, Options{})
-	if err != nil || n != 3 {
-		t.Fatalf("Build = %s, %d, %v; want 3 documents", name, n, err)
+	name, ch, err := d.Build(context.Background(), feed(docs), plainAnalyzers{}, Options{})
+	if err != nil || ch.Documents != 3 {
+		t.Fatalf("Build = %s, %+v, %v; want 3 documents", name, ch, err)
 	}
 }
 

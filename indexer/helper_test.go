@@ -41,12 +41,12 @@ func feed(docs []corpus.Document) <-chan corpus.Document {
 
 func build(t *testing.T, d *Dir, docs []corpus.Document) string {
 	t.Helper()
-	name, n, err := d.Build(context.Background(), feed(docs), plainAnalyzers{}, Options{BatchSize: 7})
+	name, ch, err := d.Build(context.Background(), feed(docs), plainAnalyzers{}, Options{BatchSize: 7})
 	if err != nil {
 		t.Fatalf("Build: %v", err)
 	}
-	if n != len(docs) {
-		t.Fatalf("Build wrote %d documents, want %d", n, len(docs))
+	if ch.Documents != len(docs) {
+		t.Fatalf("Build wrote %d documents, want %d", ch.Documents, len(docs))
 	}
 	return name
 }

@@ -47,9 +47,10 @@ type prepared struct {
 	bytes int64
 }
 
-// write analyses docs on opt.Workers goroutines and inserts them into w in
-// batches. It returns the number of documents written.
-func write(ctx context.Context, w *bluge.Writer, docs <-chan corpus.Document, a Analyzers, opt Options) (int, error) {
+// write analyses docs on opt.Workers goroutines and writes them to w in
+// batches: inserted into a fresh index, or, with update, replacing any
+// document of the same id. It returns the number of documents written.
+func write(ctx context.Context, w *bluge.Writer, docs <-chan corpus.Document, a Analyzers, opt Options, update bool) (int, error) {
 	opt = opt.withDefaults()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -64,7 +65,7 @@ func write(ctx context.Context, w *bluge.Writer, docs <-chan corpus.Document, a 
 		}()
 	}
 	go func() { wg.Wait(); close(out); close(errc) }()
-	n, werr := batches(ctx, w, out, opt)
+	n, werr := batches(ctx, w, out, opt, update)
 	cancel()
 	for err := range errc {
 		if err != nil && werr == nil && ctx.Err() == nil {
@@ -93,7 +94,7 @@ func analyse(ctx context.Context, docs <-chan corpus.Document, out chan<- prepar
 
 // batches groups prepared documents into batches, skipping repeated ids
 // (the first one wins), and writes each batch.
-func batches(ctx context.Context, w *bluge.Writer, in <-chan prepared, opt Options) (int, error) {
+func batches(ctx context.Context, w *bluge.Writer, in <-chan prepared, opt Options, update bool) (int, error) {
 	seen := make(map[string]struct{})
 	batch := index.NewBatch()
 	pending, total := 0, 0
@@ -118,7 +119,11 @@ func batches(ctx context.Context, w *bluge.Writer, in <-chan prepared, opt Optio
 			continue
 		}
 		seen[p.id] = struct{}{}
-		batch.Insert(p.doc)
+		if update {
+			batch.Update(bluge.Identifier(p.id), p.doc)
+		} else {
+			batch.Insert(p.doc)
+		}
 		pending++
 		bytes += p.bytes
 		if pending >= opt.BatchSize {

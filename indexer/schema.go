@@ -32,7 +32,12 @@ const (
 	FieldSource        = "source"
 	FieldHash          = "hash"
 	FieldRelated       = "related" // JSON of []corpus.Link, stored only
+	FieldOrigin        = "origin"  // "api" for documents pushed over HTTP; absent for sources
 )
+
+// OriginAPI marks documents pushed through the API: they are carried over
+// into every new generation, so a rebuild from files keeps them.
+const OriginAPI = "api"
 
 // Analyzers is what the schema needs from the analysis step.
 type Analyzers interface {
@@ -46,6 +51,10 @@ const headingSep = "\n"
 
 // NewDocument maps a corpus document to a bluge document.
 func NewDocument(d corpus.Document, a Analyzers) (*bluge.Document, error) {
+	return newDocument(d, a, "")
+}
+
+func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document, error) {
 	if d.ID == "" {
 		return nil, fmt.Errorf("document without id (title %q)", d.Title)
 	}
@@ -62,6 +71,9 @@ func NewDocument(d corpus.Document, a Analyzers) (*bluge.Document, error) {
 		return nil, fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	addPublished(doc, d.Published)
+	if origin != "" {
+		doc.AddField(bluge.NewKeywordField(FieldOrigin, origin).StoreValue())
+	}
 	return doc, nil
 }
 

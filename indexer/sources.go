@@ -268,6 +268,9 @@ func emitRelated(ctx context.Context, rep *Report, out chan<- corpus.Document) e
 		if d.Kind != corpus.KindRelated || !rep.first(d) {
 			continue
 		}
+		if d.Hash == "" {
+			d.Hash = corpus.HashBytes([]byte(d.Title + "\n" + d.URL))
+		}
 		atomic.AddInt64(&rep.Related, 1)
 		select {
 		case out <- d:

@@ -77,9 +77,14 @@ func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string
 		defer close(done)
 		rep, rerr = indexer.Read(ctx, sources, indexer.SourceOptions{MaxFileSize: f.maxSize}, docs)
 	}()
-	name, n, berr := d.Build(ctx, docs, seg, indexer.Options{BatchSize: f.batch})
+	run := d.Update
+	if f.full {
+		run = d.Build
+	}
+	name, ch, berr := run(ctx, docs, seg, indexer.Options{BatchSize: f.batch})
 	<-done
-	s := summary{Added: n, Documents: n, Generation: name, Seconds: time.Since(start).Seconds()}
+	s := summary{Added: ch.Added, Updated: ch.Updated, Deleted: ch.Deleted, Unchanged: ch.Unchanged,
+		Documents: ch.Documents, Generation: name, Seconds: time.Since(start).Seconds()}
 	if rep != nil {
 		s.Articles, s.Related, s.Bytes = rep.Articles, rep.Related, rep.Bytes
 		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped

@@ -1,0 +1,153 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/blugelabs/bluge"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+// ErrConcurrentRun is returned when another run switched the served
+// generation while this one was building on the old one.
+var ErrConcurrentRun = errors.New("another run switched the index meanwhile: run again")
+
+// commit finishes the job under the directory lock: carry the pushed
+// documents over, close the writer, verify, rename and switch.
+func (j *job) commit(ctx context.Context, incremental bool) (err error) {
+	unlock, err := j.dir.Lock()
+	if err != nil {
+		return errors.Join(err, j.w.Close())
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	if incremental && j.changes.Added+j.changes.Updated+j.changes.Deleted == 0 {
+		j.noop = true
+		j.changes.Documents = len(j.ids)
+		return j.w.Close()
+	}
+	if err := j.carryOver(ctx); err != nil {
+		return errors.Join(err, j.w.Close())
+	}
+	if err := j.w.Close(); err != nil {
+		return fmt.Errorf("close writer %s: %w", j.tmp, err)
+	}
+	j.changes.Documents = len(j.ids)
+	if err := verify(j.tmp, len(j.ids)); err != nil {
+		return err
+	}
+	return j.switchGeneration()
+}
+
+// carryOver writes the documents pushed through the API into the new
+// generation, as the served generation holds them now (under the lock, so
+// no push is in flight).
+func (j *job) carryOver(ctx context.Context) error {
+	r, cur, err := j.dir.Open()
+	if errors.Is(err, ErrNoGeneration) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if cur != j.base {
+		return fmt.Errorf("%w (built on %s, now %s)", ErrConcurrentRun, j.base, cur)
+	}
+	docs, err := pushed(ctx, r)
+	if err != nil {
+		return err
+	}
+	return j.putPushed(docs)
+}
+
+func (j *job) putPushed(docs []corpus.Document) error {
+	b := bluge.NewBatch()
+	now := map[string]bool{}
+	for _, d := range docs {
+		bd, err := newDocument(d, j.a, OriginAPI)
+		if err != nil {
+			return err
+		}
+		b.Update(bluge.Identifier(d.ID), bd)
+		j.ids[d.ID], now[d.ID] = true, true
+	}
+	for id, e := range j.old { // pushed when the run started, deleted since
+		if e.origin == OriginAPI && !now[id] && !j.seen[id] {
+			b.Delete(bluge.Identifier(id))
+			delete(j.ids, id)
+		}
+	}
+	if err := j.w.Batch(b); err != nil {
+		return fmt.Errorf("carry over %d pushed documents: %w", len(docs), err)
+	}
+	return nil
+}
+
+func (j *job) switchGeneration() error {
+	if err := os.Rename(j.tmp, j.dir.GenPath(j.name)); err != nil {
+		return fmt.Errorf("rename generation %s: %w", j.name, err)
+	}
+	if err := syncDir(j.dir.path); err != nil {
+		return err
+	}
+	if err := j.dir.switchTo(j.name); err != nil {
+		return err
+	}
+	return j.dir.prune()
+}
+
+// verify opens the index at path and checks it holds want documents.
+func verify(path string, want int) error {
+	r, err := bluge.OpenReader(bluge.DefaultConfig(path))
+	if err != nil {
+		return fmt.Errorf("verify %s: open: %w", path, err)
+	}
+	defer r.Close()
+	got, err := r.Count()
+	if err != nil {
+		return fmt.Errorf("verify %s: count: %w", path, err)
+	}
+	if int(got) != want {
+		return fmt.Errorf("verify %s: %d documents, want %d", path, got, want)
+	}
+	return nil
+}
+
+// drain lets a producer blocked on docs finish after the consumer stopped.
+func drain(docs <-chan corpus.Document) {
+	go func() {
+		for range docs {
+		}
+	}()
+}
+
+// Memory builds an in-memory index from docs and returns its open writer
+// (for later updates) with the document count.
+func Memory(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options) (*bluge.Writer, int, error) {
+	defer drain(docs)
+	w, err := bluge.OpenWriter(bluge.InMemoryOnlyConfig())
+	if err != nil {
+		return nil, 0, fmt.Errorf("open in-memory writer: %w", err)
+	}
+	n, err := write(ctx, w, docs, a, opt, false)
+	if err != nil {
+		return nil, n, errors.Join(err, w.Close())
+	}
+	return w, n, nil
+}
+
+// Open opens a reader on the served generation of d.
+func (d *Dir) Open() (*bluge.Reader, string, error) {
+	name, err := d.Current()
+	if err != nil {
+		return nil, "", err
+	}
+	r, err := bluge.OpenReader(bluge.DefaultConfig(d.GenPath(name)))
+	if err != nil {
+		return nil, "", fmt.Errorf("open generation %s: %w", name, err)
+	}
+	return r, name, nil
+}

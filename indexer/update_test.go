@@ -1,0 +1,102 @@
+package indexer
+
+import (
+	"context"
+	"testing"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+func withSources(docs []corpus.Document) []corpus.Document {
+	for i := range docs {
+		docs[i].Source = "src/" + docs[i].ID + ".html"
+		docs[i].Hash = corpus.HashBytes([]byte(docs[i].Title + docs[i].Body))
+	}
+	return docs
+}
+
+func update(t *testing.T, d *Dir, docs []corpus.Document) (string, Changes) {
+	t.Helper()
+	name, ch, err := d.Update(context.Background(), feed(docs), plainAnalyzers{}, Options{BatchSize: 3})
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	return name, ch
+}
+
+func TestIncrementalCounts(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	docs := withSources(testDocs(10, "a"))
+	g1, ch := update(t, d, docs)
+	if ch != (Changes{Added: 10, Documents: 10}) {
+		t.Fatalf("first run = %+v, want 10 added", ch)
+	}
+	g2, ch := update(t, d, docs)
+	if ch != (Changes{Unchanged: 10, Documents: 10}) || g2 != g1 {
+		t.Fatalf("rerun = %s %+v, want 0/0/0 and no new generation (%s)", g2, ch, g1)
+	}
+	edited := withSources(testDocs(10, "a"))[:9] // a-9 removed
+	edited[3].Body = "edited body"
+	edited[3].Hash = corpus.HashBytes([]byte("edited"))
+	g3, ch := update(t, d, edited)
+	if ch != (Changes{Updated: 1, Deleted: 1, Unchanged: 8, Documents: 9}) || g3 == g1 {
+		t.Fatalf("after one edit and one removal = %s %+v, want exactly 1 updated, 1 deleted", g3, ch)
+	}
+	h, err := d.OpenReaders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if got := count(t, h); got != 9 {
+		t.Fatalf("index holds %d documents, want 9", got)
+	}
+}
+
+func TestPushedSurviveRebuilds(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	build(t, d, withSources(testDocs(5, "file")))
+	x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx := context.Background()
+	if err := x.Put(ctx, []corpus.Document{{ID: "pushed-1", Kind: corpus.KindArticle, Title: "pushed one"}, {ID: "pushed-2", Kind: corpus.KindArticle, Title: "pushed two"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, x.Readers()); got != 7 {
+		t.Fatalf("after push: %d documents, want 7 (searchable at once)", got)
+	}
+	if err := x.Delete(ctx, []string{"pushed-2"}); err != nil {
+		t.Fatal(err)
+	}
+	// A full rebuild from files while the writable index is open.
+	_, ch, err := d.Build(ctx, feed(withSources(testDocs(3, "file"))), plainAnalyzers{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Documents != 4 {
+		t.Fatalf("rebuild holds %d documents, want 3 files + 1 pushed", ch.Documents)
+	}
+	r, release, _ := x.Readers().Acquire() // in flight across the switch
+	if switched, err := x.Follow(); err != nil || !switched {
+		t.Fatalf("Follow = %v, %v", switched, err)
+	}
+	if n, err := r.Count(); err != nil || n != 6 {
+		t.Fatalf("in-flight reader after switch: %d, %v; want the old 6", n, err)
+	}
+	release()
+	if got := count(t, x.Readers()); got != 4 {
+		t.Fatalf("after switch: %d documents, want 4", got)
+	}
+	// An incremental run keeps the pushed document too.
+	if _, ch := update(t, d, withSources(testDocs(3, "file"))); ch.Deleted != 0 || ch.Documents != 4 {
+		t.Fatalf("incremental after rebuild = %+v, want nothing deleted", ch)
+	}
+	if err := x.Put(ctx, []corpus.Document{{ID: "pushed-3", Kind: corpus.KindArticle, Title: "after switch"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, x.Readers()); got != 5 {
+		t.Fatalf("push after switch: %d documents, want 5", got)
+	}
+}

@@ -1,0 +1,164 @@
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/index"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+// Writable is a served index that also takes writes (documents pushed or
+// deleted through the API). It owns the one bluge writer of the served
+// generation; searches read snapshots of it through Readers().
+//
+// A write returns once bluge has fsynced the batch and the new snapshot is
+// what searches see: durable and searchable. Writes on a data directory take
+// its lock, so they never interleave with a CLI run's commit, and first
+// follow CURRENT if a run switched it.
+type Writable struct {
+	dir      *Dir // nil: in-memory
+	analysis func() Analyzers
+	mu       sync.Mutex
+	w        *bluge.Writer
+	gen      string
+	readers  *Readers
+}
+
+// OpenWritable opens the served generation of d for reading and writing.
+func (d *Dir) OpenWritable(analysis func() Analyzers) (*Writable, error) {
+	x := &Writable{dir: d, analysis: analysis}
+	name, err := d.Current()
+	if err != nil {
+		return nil, err
+	}
+	if err := x.openGen(name); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// NewMemoryWritable serves the in-memory index behind w.
+func NewMemoryWritable(w *bluge.Writer, analysis func() Analyzers) (*Writable, error) {
+	x := &Writable{w: w, gen: "memory", analysis: analysis}
+	r, err := w.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("open in-memory reader: %w", err)
+	}
+	x.readers = NewReaders(r, x.gen)
+	return x, nil
+}
+
+// Readers is what searches acquire readers from.
+func (x *Writable) Readers() *Readers { return x.readers }
+
+func (x *Writable) openGen(name string) error {
+	w, err := bluge.OpenWriter(bluge.DefaultConfig(x.dir.GenPath(name)))
+	if err != nil {
+		return fmt.Errorf("open writer on %s: %w", name, err)
+	}
+	r, err := w.Reader()
+	if err != nil {
+		return errors.Join(fmt.Errorf("open reader on %s: %w", name, err), w.Close())
+	}
+	old := x.w
+	x.w, x.gen = w, name
+	if x.readers == nil {
+		x.readers = NewReaders(r, name)
+	} else {
+		x.readers.Swap(r, name)
+	}
+	if old != nil {
+		return old.Close()
+	}
+	return nil
+}
+
+// Follow switches to the generation CURRENT names, if a run changed it.
+// It reports whether it switched.
+func (x *Writable) Follow() (bool, error) {
+	if x.dir == nil {
+		return false, nil
+	}
+	unlock, err := x.dir.Lock()
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.follow()
+}
+
+func (x *Writable) follow() (bool, error) {
+	name, err := x.dir.Current()
+	if err != nil || name == x.gen {
+		return false, err
+	}
+	return true, x.openGen(name)
+}
+
+// Put indexes docs (replacing documents of the same ids), marked as pushed
+// so rebuilds from files keep them.
+func (x *Writable) Put(ctx context.Context, docs []corpus.Document) error {
+	b := bluge.NewBatch()
+	a := x.analysis()
+	for _, d := range docs {
+		bd, err := newDocument(d, a, OriginAPI)
+		if err != nil {
+			return err
+		}
+		b.Update(bluge.Identifier(d.ID), bd)
+	}
+	return x.apply(ctx, b)
+}
+
+// Delete removes the documents with ids.
+func (x *Writable) Delete(ctx context.Context, ids []string) error {
+	b := bluge.NewBatch()
+	for _, id := range ids {
+		b.Delete(bluge.Identifier(id))
+	}
+	return x.apply(ctx, b)
+}
+
+func (x *Writable) apply(ctx context.Context, b *index.Batch) error {
+	if x.dir != nil {
+		unlock, err := x.dir.Lock()
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if x.dir != nil {
+		if _, err := x.follow(); err != nil {
+			return err
+		}
+	}
+	if err := x.w.Batch(b); err != nil {
+		return fmt.Errorf("write to %s: %w", x.gen, err)
+	}
+	r, err := x.w.Reader()
+	if err != nil {
+		return fmt.Errorf("reopen %s: %w", x.gen, err)
+	}
+	x.readers.Swap(r, x.gen)
+	return nil
+}
+
+// Close closes the writer; searches in flight finish first.
+func (x *Writable) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.readers.Close()
+	return x.w.Close()
+}
