@@ -85,15 +85,6 @@ func New(cfg Config, searcher Searcher, generation func() string) (*Server, erro
 // Handler is the service's http.Handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-func (s *Server) routes(r *gin.Engine) {
-	r.GET("/healthz", func(c *gin.Context) { writeJSON(c, http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", s.ready)
-	api := r.Group("/api")
-	api.GET("/search", s.search)
-	api.GET("/stats", s.stats)
-	api.GET("/docs/:id", s.document)
-}
-
 // Serve serves on ln until ctx ends, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish (up to ShutdownTimeout) and
 // returns nil.

@@ -1,0 +1,17 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// routes registers every route of the service.
+func (s *Server) routes(r *gin.Engine) {
+	r.GET("/healthz", func(c *gin.Context) { writeJSON(c, http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.ready)
+	api := r.Group("/api")
+	api.GET("/search", s.search)
+	api.GET("/stats", s.stats)
+	api.GET("/docs/:id", s.document)
+}
