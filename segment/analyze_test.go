@@ -80,6 +80,15 @@ var analyzeTable = []analyzeCase{
 		pinyinQuery: nil,
 	},
 	{
+		name:        "zero collocation glued to digits",
+		text:        "iPhone15零首付",
+		index:       []string{"iphone15", "0首付", "+首付"},
+		query:       []string{"iphone15", "0首付"},
+		bigrams:     []string{"iphone15", "0首付", "首付"},
+		pinyin:      []string{"shoufu", "+sf"},
+		pinyinQuery: []string{"iphone"},
+	},
+	{
 		name:        "mixed latin and digits",
 		text:        "360借条和iPhone15",
 		index:       []string{"360借条", "+360", "+借条", "和", "iphone15"},
@@ -238,8 +247,17 @@ func FuzzAnalyze(f *testing.F) {
 	s := testSegmenter(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text := string(data)
+		norm := s.Normalize(text)
+		if again := s.Normalize(norm); again != norm {
+			t.Errorf("Normalize not idempotent: %q → %q → %q", text, norm, again)
+		}
 		for _, an := range analyzers(s) {
-			checkTokens(t, s, text, an.a.Analyze(data), an.wordLike)
+			ts := an.a.Analyze(data)
+			checkTokens(t, s, text, ts, an.wordLike)
+			// Analysing the normalised text gives the same terms.
+			if n := terms(an.a.Analyze([]byte(norm))); !slices.Equal(terms(ts), n) {
+				t.Errorf("%s: %q → %q but normalised %q → %q", an.name, text, terms(ts), norm, n)
+			}
 		}
 	})
 }

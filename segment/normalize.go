@@ -160,6 +160,7 @@ func (n *normalizer) fold(text []byte) *folded {
 	}
 	var buf [8]rune
 	for i := 0; i < len(text); {
+		start := i
 		r, size := utf8.DecodeRune(text[i:])
 		out := n.foldRune(r, buf[:0])
 		i += size
@@ -169,7 +170,11 @@ func (n *normalizer) fold(text []byte) *folded {
 		}
 		var need int
 		if len(out) == 1 && (out[0] == '零' || out[0] == '0') {
-			out[0], need = n.zeroCollocation(out[0], text[i:], f.norm)
+			var sep bool
+			if out[0], need, sep = n.zeroCollocation(out[0], text[i:], f.norm); sep {
+				f.norm = append(f.norm, ' ')
+				f.add(start, 0) // a space that stands for no original byte
+			}
 		}
 		for _, o := range out {
 			f.norm = utf8.AppendRune(f.norm, o)
@@ -194,20 +199,34 @@ func (f *folded) add(origEnd, need int) {
 }
 
 // zeroCollocation decides whether z (零 or 0) followed by rest is one of the
-// zeroTails collocations; it returns the normalised zero and the tail length.
-// A digit 0 is only marked when not glued to a preceding latin letter or digit
-// (100元 is not 0元); 零 has no lookbehind so Normalize stays substring-stable.
-func (n *normalizer) zeroCollocation(z rune, rest, prev []byte) (rune, int) {
-	if z == '0' && len(prev) > 0 && isASCIIAlnum(prev[len(prev)-1]) {
-		return z, 0
+// zeroTails collocations; it returns the normalised zero, the tail length and
+// whether a space must precede the zero. A digit 0 glued to a preceding latin
+// letter or digit is no collocation (100元 is not 0元). A 零 there is one
+// (iPhone15零首付) but its 0 would glue to the digits (iphone150首付), so a
+// space standing for no original byte separates them: iphone15 0首付, which
+// normalises to itself.
+func (n *normalizer) zeroCollocation(z rune, rest, prev []byte) (out rune, tail int, sep bool) {
+	tail = n.zeroTail(rest)
+	if tail == 0 {
+		return z, 0, false
 	}
-	tail := n.foldPrefix(rest, 4)
+	glued := len(prev) > 0 && isASCIIAlnum(prev[len(prev)-1])
+	if glued && z == '0' {
+		return z, 0, false
+	}
+	return '0', tail, glued
+}
+
+// zeroTail returns the byte length of the zeroTails entry rest starts with
+// (after folding), 0 if none.
+func (n *normalizer) zeroTail(rest []byte) int {
+	folded := n.foldPrefix(rest, 4)
 	for _, t := range zeroTails {
-		if strings.HasPrefix(tail, t) {
-			return '0', len(t)
+		if strings.HasPrefix(folded, t) {
+			return len(t)
 		}
 	}
-	return z, 0
+	return 0
 }
 
 // foldPrefix folds at most max output runes of text (for lookahead).

@@ -1,6 +1,8 @@
 package segment
 
 import (
+	"io"
+	"log"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,14 +63,21 @@ func TestNewWithFiles(t *testing.T) {
 		}
 		return p
 	}
-	s, err := New(Config{
-		UserDict:  write("user.txt", "# extra\n文搜引擎 50000 nz\n"),
-		Synonyms:  write("syn.txt", "文搜引擎/wensou\n"),
-		StopWords: write("stop.txt", "引擎\n"),
-		MaxInput:  64,
+	var s *Segmenter
+	out := captureOutput(t, func() {
+		var err error
+		s, err = New(Config{
+			UserDict:  write("user.txt", "# extra\n文搜引擎 50000 nz\n"),
+			Synonyms:  write("syn.txt", "文搜引擎/wensou\n"),
+			StopWords: write("stop.txt", "引擎\n"),
+			MaxInput:  64,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
+	if out != "" {
+		t.Errorf("New printed %q", out)
 	}
 	if got := terms(s.QueryWords().Analyze([]byte("文搜引擎"))); !slices.Equal(got, []string{"文搜引擎"}) {
 		t.Errorf("user word: %q", got)
@@ -123,4 +132,42 @@ func TestCapInput(t *testing.T) {
 			t.Errorf("capInput(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// TestDefaultCapOnLargeInput: a 1.5 MB text is analysed up to DefaultMaxInput,
+// in linear time, by every analyzer.
+func TestDefaultCapOnLargeInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	s := testSegmenter(t)
+	text := []byte(strings.Repeat("如何注销网贷账户？借呗 iPhone15 零首付。", 40000)) // ~1.6 MB
+	for _, an := range analyzers(s) {
+		ts := an.a.Analyze(text)
+		if len(ts) == 0 {
+			t.Fatalf("%s: no tokens", an.name)
+		}
+		if end := ts[len(ts)-1].End; end > DefaultMaxInput {
+			t.Errorf("%s: token ends at %d, beyond the cap", an.name, end)
+		}
+	}
+}
+
+// captureOutput returns what fn writes to os.Stdout, os.Stderr or the log
+// package (not for parallel tests: it swaps the globals).
+func captureOutput(t *testing.T, fn func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, logOut := os.Stdout, os.Stderr, log.Writer()
+	os.Stdout, os.Stderr = w, w
+	log.SetOutput(w)
+	defer func() { os.Stdout, os.Stderr = stdout, stderr; log.SetOutput(logOut) }()
+	done := make(chan string)
+	go func() { b, _ := io.ReadAll(r); done <- string(b) }()
+	fn()
+	_ = w.Close()
+	return <-done
 }
