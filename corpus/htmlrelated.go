@@ -131,7 +131,7 @@ func relatedLinks(blocks []*html.Node, base *url.URL) []Link {
 // with the same normalised title.
 type linkSet struct {
 	links  []Link
-	seen   map[string]bool // linkKey of kept entries
+	seen   map[string]bool // "u:"+URL or "t:"+normalised title of kept entries
 	titles map[string]bool // normalised titles of kept entries
 }
 
@@ -140,19 +140,15 @@ func (s *linkSet) add(l Link) {
 		s.seen, s.titles = make(map[string]bool), make(map[string]bool)
 	}
 	t := NormalizeTitle(l.Title)
-	if t == "" || s.seen[linkKey(l)] || (l.URL == "" && s.titles[t]) {
+	key := "t:" + t
+	if l.URL != "" {
+		key = "u:" + l.URL
+	}
+	if t == "" || s.seen[key] || (l.URL == "" && s.titles[t]) {
 		return
 	}
-	s.seen[linkKey(l)], s.titles[t] = true, true
+	s.seen[key], s.titles[t] = true, true
 	s.links = append(s.links, l)
-}
-
-// linkKey identifies a related entry: its URL, else its normalised title.
-func linkKey(l Link) string {
-	if l.URL != "" {
-		return "u:" + l.URL
-	}
-	return "t:" + NormalizeTitle(l.Title)
 }
 
 // linkOf reads one <a>: its text (else its title attribute) and its href
