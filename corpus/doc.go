@@ -35,6 +35,15 @@
 //     the related block. Related: links of the element whose class or id
 //     contains "related", or of the list after a 相关… heading, resolved
 //     against the page URL, repeats dropped.
+//   - Text (.txt): first line title, 发布时间: line, 一、… section lines
+//     as headings (kept in Body), indented "1. " list numbers removed, a
+//     相关内容: section of related titles, "To Top" ignored. Markdown
+//     (.md, "# " first line): "## " headings and [text](url) related
+//     entries. Text that is not UTF-8 is read as GB18030 when it decodes
+//     without errors, else ErrEncoding.
+//   - JSON: DecodeJSON and JSONLReader read JSONInput objects; the
+//     reader streams with memory bounded by JSONLReader.MaxLine and
+//     reports a bad line as a *LineError, then goes on.
 //   - Expand adds one KindRelated document per distinct related entry of
 //     a set of documents; see Expand for the identity rules.
 //

@@ -10,9 +10,11 @@ import (
 
 // mainSelectors locate the main content, most specific first; the body
 // is the fallback.
-var mainSelectors = [...]string{
-	"article", "[itemprop=articleBody]", "main", ".post-content", ".entry-content",
-	".article-content", ".article-body", ".post-body", "#content", ".content", "body",
+func mainSelectors() []string {
+	return []string{
+		"article", "[itemprop=articleBody]", "main", ".post-content", ".entry-content",
+		".article-content", ".article-body", ".post-body", "#content", ".content", "body",
+	}
 }
 
 // ParseHTML parses one HTML page into an article Document (see the
@@ -83,7 +85,7 @@ func baseURL(doc *goquery.Document, page string) *url.URL {
 // mainContent is the match of the first selector that has text, not
 // inside a related block; among several matches, the one with most text.
 func mainContent(doc *goquery.Document, related map[*html.Node]bool) *goquery.Selection {
-	for _, sel := range mainSelectors {
+	for _, sel := range mainSelectors() {
 		var best *html.Node
 		bestLen := 0
 		for _, n := range doc.Find(sel).Nodes {

@@ -19,7 +19,7 @@ import (
 //	 "related": [{"title": "…", "url": "/article/2.html"}, "title only"],
 //	 "kind": "article"}
 type JSONInput struct {
-	ID        flexString     `json:"id"`
+	ID        string         `json:"id"` // a JSON number is accepted too
 	Kind      Kind           `json:"kind"`
 	URL       string         `json:"url"`
 	Title     string         `json:"title"`
@@ -45,6 +45,21 @@ func (r *RelatedInput) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*r = RelatedInput(l)
+	return nil
+}
+
+// UnmarshalJSON decodes the object, accepting a number as id.
+func (in *JSONInput) UnmarshalJSON(b []byte) error {
+	type plain JSONInput // without this method
+	var aux struct {
+		plain
+		ID flexString `json:"id"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*in = JSONInput(aux.plain)
+	in.ID = string(aux.ID)
 	return nil
 }
 
@@ -100,7 +115,7 @@ func decodeJSON(data []byte, opt Options) (Document, error) {
 // opt.Source; Hash is left empty.
 func (in JSONInput) Document(opt Options) (Document, error) {
 	d := Document{
-		ID:       cleanLine(string(in.ID)),
+		ID:       cleanLine(in.ID),
 		Kind:     in.Kind,
 		URL:      cleanURL(in.URL),
 		Title:    capRunes(cleanLine(in.Title), maxTitleRunes),
