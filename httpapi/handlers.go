@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/search"
 )
 
@@ -29,8 +31,15 @@ func (s *Server) search(c *gin.Context) {
 }
 
 func searchRequest(c *gin.Context) (search.Request, error) {
-	req := search.Request{Query: c.Query("q"), Explain: c.Query("explain") == "true"}
+	req := search.Request{Query: c.Query("q"), Explain: c.Query("explain") == "true",
+		Kind: c.Query("kind"), Sort: c.Query("sort")}
 	var err error
+	if req.From, err = dateParam(c, "from"); err != nil {
+		return req, err
+	}
+	if req.To, err = dateParam(c, "to"); err != nil {
+		return req, err
+	}
 	if req.Page, err = intParam(c, "page", 1, search.ErrBadPage); err != nil {
 		return req, err
 	}
@@ -58,6 +67,20 @@ func intParam(c *gin.Context, name string, def int, kind error) (int, error) {
 		return 0, fmt.Errorf("%w: %s=%q is not a number", kind, name, v)
 	}
 	return n, nil
+}
+
+// dateParam reads a YYYY-MM-DD query parameter as the start of that day in
+// the site's zone (+08:00).
+func dateParam(c *gin.Context, name string) (time.Time, error) {
+	v := c.Query(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", v, corpus.DefaultZone())
+	if err != nil {
+		return t, fmt.Errorf("%w: %s=%q is not a date YYYY-MM-DD", search.ErrBadFilter, name, v)
+	}
+	return t, nil
 }
 
 // stats handles GET /api/stats.
@@ -90,4 +113,34 @@ func (s *Server) document(c *gin.Context) {
 		return
 	}
 	writeJSON(c, http.StatusOK, d)
+}
+
+// suggest handles GET /api/suggest?q=&size=8.
+func (s *Server) suggest(c *gin.Context) {
+	size, err := intParam(c, "size", 8, search.ErrBadSize)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out, err := s.searcher.Suggest(c.Request.Context(), c.Query("q"), size)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, gin.H{"suggestions": out})
+}
+
+// related handles GET /api/docs/:id/related?size=10.
+func (s *Server) related(c *gin.Context) {
+	size, err := intParam(c, "size", 10, search.ErrBadSize)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	hits, err := s.searcher.Related(c.Request.Context(), c.Param("id"), size)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, gin.H{"hits": hits})
 }

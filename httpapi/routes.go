@@ -14,4 +14,12 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/search", s.search)
 	api.GET("/stats", s.stats)
 	api.GET("/docs/:id", s.document)
+	api.GET("/docs/:id/related", s.related)
+	api.GET("/suggest", s.suggest)
+	admin := requireKey(s.cfg.AdminKey, errWriteDisabled)
+	if s.writer == nil {
+		admin = requireKey("", errWriteDisabled)
+	}
+	api.POST("/docs", admin, s.putDocs)
+	api.DELETE("/docs/:id", admin, s.deleteDoc)
 }

@@ -20,6 +20,15 @@ type Searcher interface {
 	Search(ctx context.Context, req search.Request) (*search.Result, error)
 	Stats(ctx context.Context) (search.Stats, error)
 	Document(ctx context.Context, id string) (corpus.Document, error)
+	Suggest(ctx context.Context, prefix string, size int) ([]search.Suggestion, error)
+	Related(ctx context.Context, id string, size int) ([]search.Hit, error)
+}
+
+// Writer is what the write routes need from the index. Without one (or
+// without an admin key) the write routes answer 403 write_disabled.
+type Writer interface {
+	Put(ctx context.Context, docs []corpus.Document) error
+	Delete(ctx context.Context, ids []string) error
 }
 
 // Config configures the HTTP service. The zero value means defaults.
@@ -32,6 +41,9 @@ type Config struct {
 	SearchTimeout     time.Duration // per search, default 5s
 	ShutdownTimeout   time.Duration // drain time on shutdown, default 10s
 	TrustedProxies    []string      // default none: X-Forwarded-For is ignored
+	AdminKey          string        // Bearer key of write and admin routes; "" disables them
+	MaxBodyBytes      int64         // request body limit, default 10 MiB
+	MaxPushDocs       int           // documents in one POST /api/docs, default 1000
 	Logger            *slog.Logger  // default slog.Default()
 }
 
@@ -50,6 +62,12 @@ func (c Config) withDefaults() Config {
 	def(&c.IdleTimeout, 120*time.Second)
 	def(&c.SearchTimeout, 5*time.Second)
 	def(&c.ShutdownTimeout, 10*time.Second)
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 10 << 20
+	}
+	if c.MaxPushDocs <= 0 {
+		c.MaxPushDocs = 1000
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -60,15 +78,22 @@ func (c Config) withDefaults() Config {
 type Server struct {
 	cfg      Config
 	searcher Searcher
+	writer   Writer
 	gen      func() string
 	handler  *gin.Engine
 }
 
-// New builds the service over searcher. generation, if not nil, names the
-// served index generation for /api/stats.
-func New(cfg Config, searcher Searcher, generation func() string) (*Server, error) {
+// Deps are the steps the service serves. Writer and Generation may be nil.
+type Deps struct {
+	Searcher   Searcher
+	Writer     Writer
+	Generation func() string // names the served index generation for /api/stats
+}
+
+// New builds the service.
+func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg.withDefaults(), searcher: searcher, gen: generation}
+	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, gen: deps.Generation}
 	r := gin.New()
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,6 +20,8 @@ import (
 	"github.com/wensou/wensou/search"
 	"github.com/wensou/wensou/segment"
 )
+
+const testAdminKey = "test-admin-key"
 
 // base is the address of the server every test in this package talks to:
 // the real service over the embedded sample corpus on 127.0.0.1.
@@ -58,13 +61,15 @@ func startServer(ctx context.Context) (func() error, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := w.Reader()
+	x, err := indexer.NewMemoryWritable(w, func() indexer.Analyzers { return seg })
 	if err != nil {
 		return nil, err
 	}
-	readers := indexer.NewReaders(r, "memory")
+	readers := x.Readers()
 	engine := search.New(readers, func() search.Analysis { return seg }, search.Config{})
-	srv, err := New(Config{}, engine, readers.Name)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := New(Config{AdminKey: testAdminKey, MaxBodyBytes: 1 << 20, Logger: quiet},
+		Deps{Searcher: engine, Writer: x, Generation: readers.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -76,8 +81,7 @@ func startServer(ctx context.Context) (func() error, error) {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ctx, ln) }()
 	return func() error {
-		readers.Close()
-		return errors.Join(<-errc, w.Close())
+		return errors.Join(<-errc, x.Close())
 	}, nil
 }
 

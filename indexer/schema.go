@@ -31,8 +31,9 @@ const (
 	FieldMonth         = "month"        // "2006-01", keyword for facets
 	FieldSource        = "source"
 	FieldHash          = "hash"
-	FieldRelated       = "related" // JSON of []corpus.Link, stored only
-	FieldOrigin        = "origin"  // "api" for documents pushed over HTTP; absent for sources
+	FieldRelated       = "related"   // JSON of []corpus.Link, stored only
+	FieldOrigin        = "origin"    // "api" for documents pushed over HTTP; absent for sources
+	FieldTitleKey      = "title_key" // corpus.NormalizeTitle(title), keyword: finds related entries by title
 )
 
 // OriginAPI marks documents pushed through the API: they are carried over
@@ -64,7 +65,10 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	addText(doc, FieldHeadings, FieldHeadingBigram, strings.Join(d.Headings, headingSep), a, true)
 	addText(doc, FieldBody, FieldBodyBigram, d.Body, a, true)
 	doc.AddField(bluge.NewKeywordField(FieldKind, string(d.Kind)).StoreValue().Aggregatable())
-	addStored(doc, FieldURL, d.URL)
+	if d.URL != "" {
+		doc.AddField(bluge.NewKeywordField(FieldURL, d.URL).StoreValue())
+	}
+	doc.AddField(bluge.NewKeywordField(FieldTitleKey, corpus.NormalizeTitle(d.Title)))
 	addStored(doc, FieldSource, d.Source)
 	addStored(doc, FieldHash, d.Hash)
 	if err := addRelated(doc, d.Related); err != nil {

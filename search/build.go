@@ -18,6 +18,7 @@ type Analysis interface {
 	PinyinQuery() *analysis.Analyzer
 	Synonyms(term string) []string
 	IsStop(term string) bool
+	Normalize(text string) string
 }
 
 // Weights are the boosts of the fields a query word is looked for in. Whole

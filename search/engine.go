@@ -62,8 +62,12 @@ var (
 // Request is one search.
 type Request struct {
 	Query   string
-	Page    int // 1-based, default 1
-	Size    int // default 10, at most 100
+	Page    int       // 1-based, default 1
+	Size    int       // default 10, at most 100
+	Kind    string    // "" (any), "article" or "related"
+	From    time.Time // published on or after this day (zero: open)
+	To      time.Time // published on or before this day (zero: open)
+	Sort    string    // "relevance" (default) or "date" (newest first)
 	Explain bool
 }
 
@@ -83,7 +87,7 @@ func (e *Engine) validate(req *Request) error {
 	case req.Page*req.Size > e.cfg.MaxWindow:
 		return fmt.Errorf("%w: at most %d", ErrTooDeep, e.cfg.MaxWindow)
 	}
-	return nil
+	return validateFilters(req)
 }
 
 // Search runs req. The context bounds the search: bluge stops collecting
@@ -136,12 +140,14 @@ func positives(q Query) int {
 }
 
 func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req Request) (*Result, error) {
-	res := &Result{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{}}
+	res := &Result{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{},
+		Facets: Facets{Kind: map[string]uint64{}, Month: map[string]uint64{}}}
 	if bq == nil {
 		return res, nil
 	}
-	sr := bluge.NewTopNSearch(req.Size, bq).SetFrom((req.Page - 1) * req.Size).
-		WithStandardAggregations().IncludeLocations()
+	sr := bluge.NewTopNSearch(req.Size, filtered(bq, req)).SetFrom((req.Page - 1) * req.Size).
+		SortByCustom(sortOrder(req.Sort)).WithStandardAggregations().IncludeLocations()
+	addFacets(sr)
 	if req.Explain {
 		sr.ExplainScores()
 	}
@@ -164,5 +170,6 @@ func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req 
 		res.Hits = append(res.Hits, h)
 	}
 	res.Total = it.Aggregations().Count()
+	res.Facets = facets(it.Aggregations())
 	return res, ctx.Err()
 }

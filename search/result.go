@@ -19,6 +19,7 @@ type Result struct {
 	TookMS  float64       `json:"took_ms"`
 	Relaxed bool          `json:"relaxed,omitempty"` // not every term matched: best-effort results
 	Hits    []Hit         `json:"hits"`
+	Facets  Facets        `json:"facets"`
 }
 
 // MarshalJSON fills took_ms from Took.

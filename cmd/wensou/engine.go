@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
@@ -13,24 +14,29 @@ import (
 
 // backend is an open index with its analysis and search engine.
 type backend struct {
-	seg     *segment.Segmenter
-	readers *indexer.Readers
-	dir     *indexer.Dir // nil for the in-memory sample index
-	engine  *search.Engine
-	close   func()
+	seg      *segment.Segmenter
+	readers  *indexer.Readers
+	dir      *indexer.Dir      // nil for the in-memory sample index
+	writable *indexer.Writable // nil when read-only
+	engine   *search.Engine
+	close    func()
 }
 
 // openBackend opens the served generation of dir, or, when dir is empty,
 // builds an in-memory index of the sample corpus embedded in the binary.
-func openBackend(ctx context.Context, dir string) (*backend, error) {
+// With writable, the backend also takes pushes (it holds the index writer).
+func openBackend(ctx context.Context, dir string, writable bool) (*backend, error) {
 	seg, err := segment.New(segment.Config{})
 	if err != nil {
 		return nil, fmt.Errorf("load dictionaries: %w", err)
 	}
 	b := &backend{seg: seg}
-	if dir == "" {
+	switch {
+	case dir == "":
 		err = b.openSample(ctx)
-	} else {
+	case writable:
+		err = b.openWritable(dir)
+	default:
 		err = b.openDir(dir)
 	}
 	if err != nil {
@@ -39,6 +45,8 @@ func openBackend(ctx context.Context, dir string) (*backend, error) {
 	b.engine = search.New(b.readers, func() search.Analysis { return b.seg }, search.Config{})
 	return b, nil
 }
+
+func (b *backend) analyzers() indexer.Analyzers { return b.seg }
 
 func (b *backend) openDir(path string) error {
 	d, err := indexer.OpenDir(path)
@@ -50,6 +58,20 @@ func (b *backend) openDir(path string) error {
 		return fmt.Errorf("index %s: %w", path, err)
 	}
 	b.dir, b.readers, b.close = d, h, h.Close
+	return nil
+}
+
+func (b *backend) openWritable(path string) error {
+	d, err := indexer.OpenDir(path)
+	if err != nil {
+		return err
+	}
+	x, err := d.OpenWritable(b.analyzers)
+	if err != nil {
+		return fmt.Errorf("index %s: %w", path, err)
+	}
+	b.dir, b.writable, b.readers = d, x, x.Readers()
+	b.close = func() { logClose("index", x.Close()) }
 	return nil
 }
 
@@ -67,17 +89,44 @@ func (b *backend) openSample(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("index sample corpus: %w", err)
 	}
-	r, err := w.Reader()
+	x, err := indexer.NewMemoryWritable(w, b.analyzers)
 	if err != nil {
-		return fmt.Errorf("open sample index: %w", err)
+		return err
 	}
 	slog.Info("indexed the embedded sample corpus in memory", "documents", n)
-	b.readers = indexer.NewReaders(r, "memory")
-	b.close = func() {
-		b.readers.Close()
-		if err := w.Close(); err != nil {
-			slog.Error("close in-memory index", "err", err)
+	b.writable, b.readers = x, x.Readers()
+	b.close = func() { logClose("in-memory index", x.Close()) }
+	return nil
+}
+
+// follow keeps the served generation in step with the data directory's
+// CURRENT until ctx ends.
+func (b *backend) follow(ctx context.Context, every time.Duration) {
+	if b.dir == nil {
+		return
+	}
+	if b.writable == nil {
+		b.dir.Watch(ctx, b.readers, every)
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if switched, err := b.writable.Follow(); err != nil {
+			slog.Error("follow index generation", "err", err)
+		} else if switched {
+			slog.Info("switched index generation", "generation", b.readers.Name())
 		}
 	}
-	return nil
+}
+
+func logClose(what string, err error) {
+	if err != nil {
+		slog.Error("close "+what, "err", err)
+	}
 }

@@ -24,7 +24,7 @@ func newEvalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := openBackend(cmd.Context(), dir)
+			b, err := openBackend(cmd.Context(), dir, false)
 			if err != nil {
 				return err
 			}

@@ -20,7 +20,7 @@ func newSearchCmd() *cobra.Command {
 		Short: "Search the index from the command line",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := openBackend(cmd.Context(), dir)
+			b, err := openBackend(cmd.Context(), dir, false)
 			if err != nil {
 				return err
 			}

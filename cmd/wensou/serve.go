@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,21 +10,26 @@ import (
 )
 
 func newServeCmd() *cobra.Command {
-	var dir, addr string
+	var dir, addr, adminKey string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the search page and JSON API (without --index: the embedded sample corpus)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := openBackend(cmd.Context(), dir)
+			if adminKey == "" {
+				adminKey = os.Getenv("WENSOU_ADMIN_KEY")
+			}
+			b, err := openBackend(cmd.Context(), dir, adminKey != "")
 			if err != nil {
 				return err
 			}
 			defer b.close()
-			if b.dir != nil {
-				go b.dir.Watch(cmd.Context(), b.readers, time.Second)
+			go b.follow(cmd.Context(), time.Second)
+			deps := httpapi.Deps{Searcher: b.engine, Generation: b.readers.Name}
+			if adminKey != "" {
+				deps.Writer = b.writable
 			}
-			srv, err := httpapi.New(httpapi.Config{Addr: addr}, b.engine, b.readers.Name)
+			srv, err := httpapi.New(httpapi.Config{Addr: addr, AdminKey: adminKey}, deps)
 			if err != nil {
 				return err
 			}
@@ -32,5 +38,6 @@ func newServeCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&dir, "index", "", "data directory of the index (default: in-memory index of the embedded sample)")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	cmd.Flags().StringVar(&adminKey, "admin-key", "", "Bearer key for write and admin routes (or WENSOU_ADMIN_KEY); none: writes disabled")
 	return cmd
 }

@@ -1,0 +1,98 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+// Errors of document writes.
+var (
+	errBadBody  = errors.New("bad request body")
+	errTooLarge = errors.New("request body too large")
+	errTooMany  = errors.New("too many documents in one request")
+)
+
+// putDocs handles POST /api/docs: one JSON document or an array of them
+// (id,url,title,body,published,related). It answers 200 {"indexed":N}
+// only once the documents are durable and searchable.
+func (s *Server) putDocs(c *gin.Context) {
+	docs, err := s.readDocs(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.writer.Put(c.Request.Context(), docs); err != nil {
+		fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, gin.H{"indexed": len(docs)})
+}
+
+func (s *Server) readDocs(c *gin.Context) ([]corpus.Document, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, fmt.Errorf("%w: limit %d bytes", errTooLarge, tooLarge.Limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadBody, err)
+	}
+	raws, err := splitDocs(body)
+	if err != nil {
+		return nil, err
+	}
+	if len(raws) > s.cfg.MaxPushDocs {
+		return nil, fmt.Errorf("%w: %d, at most %d", errTooMany, len(raws), s.cfg.MaxPushDocs)
+	}
+	docs := make([]corpus.Document, 0, len(raws))
+	for i, raw := range raws {
+		d, err := corpus.DecodeJSON(raw, corpus.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("%w: document %d: %v", errBadBody, i, err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// splitDocs accepts one JSON object or an array of objects.
+func splitDocs(body []byte) ([]json.RawMessage, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, fmt.Errorf("%w: empty", errBadBody)
+	}
+	if body[0] != '[' {
+		return []json.RawMessage{body}, nil
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(body, &raws); err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadBody, err)
+	}
+	if len(raws) == 0 {
+		return nil, fmt.Errorf("%w: empty array", errBadBody)
+	}
+	return raws, nil
+}
+
+// deleteDoc handles DELETE /api/docs/:id: 200 {"deleted":id}, or 404 when
+// the index does not hold it.
+func (s *Server) deleteDoc(c *gin.Context) {
+	id := c.Param("id")
+	if _, err := s.searcher.Document(c.Request.Context(), id); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.writer.Delete(c.Request.Context(), []string{id}); err != nil {
+		fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, gin.H{"deleted": id})
+}

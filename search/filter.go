@@ -1,0 +1,97 @@
+package search
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/blugelabs/bluge"
+	bsearch "github.com/blugelabs/bluge/search"
+	"github.com/blugelabs/bluge/search/aggregations"
+
+	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
+)
+
+// Sort orders of a search.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date"
+)
+
+// Facets count the matching documents by kind and by month of publication
+// ("2006-01").
+type Facets struct {
+	Kind  map[string]uint64 `json:"kind"`
+	Month map[string]uint64 `json:"month"`
+}
+
+// validateFilters checks the filter fields of req.
+func validateFilters(req *Request) error {
+	switch corpus.Kind(req.Kind) {
+	case "", corpus.KindArticle, corpus.KindRelated:
+	default:
+		return fmt.Errorf("%w: kind must be article or related, not %q", ErrBadFilter, req.Kind)
+	}
+	switch req.Sort {
+	case "", SortRelevance, SortDate:
+	default:
+		return fmt.Errorf("%w: sort must be relevance or date, not %q", ErrBadFilter, req.Sort)
+	}
+	if !req.From.IsZero() && !req.To.IsZero() && req.To.Before(req.From) {
+		return fmt.Errorf("%w: to is before from", ErrBadFilter)
+	}
+	return nil
+}
+
+// filtered wraps q with the request's filters; filters never change scores.
+func filtered(q bluge.Query, req Request) bluge.Query {
+	if req.Kind == "" && req.From.IsZero() && req.To.IsZero() {
+		return q
+	}
+	b := bluge.NewBooleanQuery().AddMust(q)
+	if req.Kind != "" {
+		b.AddMust(bluge.NewTermQuery(req.Kind).SetField(indexer.FieldKind).SetBoost(0))
+	}
+	if !req.From.IsZero() || !req.To.IsZero() {
+		b.AddMust(dateRange(req.From, req.To))
+	}
+	return b
+}
+
+// dateRange matches publish times from the start of day from to the end of
+// day to (either may be zero: open).
+func dateRange(from, to time.Time) bluge.Query {
+	end := time.Time{}
+	if !to.IsZero() {
+		end = to.AddDate(0, 0, 1)
+	}
+	return bluge.NewDateRangeInclusiveQuery(from, end, true, false).SetField(indexer.FieldPublished).SetBoost(0)
+}
+
+// sortOrder is the order of hits for a request's sort.
+func sortOrder(sort string) bsearch.SortOrder {
+	if sort == SortDate {
+		return bsearch.SortOrder{
+			bsearch.SortBy(bsearch.Field(indexer.FieldPublished)).Desc(),
+			bsearch.SortBy(bsearch.DocumentScore()).Desc(),
+		}
+	}
+	return bsearch.SortOrder{bsearch.SortBy(bsearch.DocumentScore()).Desc()}
+}
+
+// addFacets asks a search for the kind and month counts.
+func addFacets(sr *bluge.TopNSearch) {
+	sr.AddAggregation("kind", aggregations.NewTermsAggregation(bsearch.Field(indexer.FieldKind), 10))
+	sr.AddAggregation("month", aggregations.NewTermsAggregation(bsearch.Field(indexer.FieldMonth), 36))
+}
+
+func facets(aggs *bsearch.Bucket) Facets {
+	f := Facets{Kind: map[string]uint64{}, Month: map[string]uint64{}}
+	for _, b := range aggs.Buckets("kind") {
+		f.Kind[b.Name()] = b.Count()
+	}
+	for _, b := range aggs.Buckets("month") {
+		f.Month[b.Name()] = b.Count()
+	}
+	return f
+}
