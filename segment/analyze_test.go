@@ -211,7 +211,7 @@ func checkTokens(t *testing.T, s *Segmenter, text string, ts analysis.TokenStrea
 }
 
 // tokenError returns what is wrong with tok, nil if nothing.
-func tokenError(s *Segmenter, text string, bounds map[int]bool, tok *analysis.Token, wordLike, first bool) error {
+func tokenError(s *Segmenter, text string, bounds []bool, tok *analysis.Token, wordLike, first bool) error {
 	switch {
 	case tok.Start < 0 || tok.Start >= tok.End || tok.End > len(text):
 		return fmt.Errorf("span [%d:%d] outside 0..%d or empty", tok.Start, tok.End, len(text))
@@ -229,10 +229,11 @@ func tokenError(s *Segmenter, text string, bounds map[int]bool, tok *analysis.To
 	return nil
 }
 
-// runeBoundaries returns the offsets where decoding text from 0 starts a
-// rune (invalid bytes count as one-byte runes), and len(text).
-func runeBoundaries(text string) map[int]bool {
-	b := map[int]bool{len(text): true}
+// runeBoundaries marks the offsets where decoding text from 0 starts a rune
+// (invalid bytes count as one-byte runes), and len(text).
+func runeBoundaries(text string) []bool {
+	b := make([]bool, len(text)+1)
+	b[len(text)] = true
 	for i := range text {
 		b[i] = true
 	}

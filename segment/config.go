@@ -13,8 +13,10 @@ const DefaultMaxInput = 1 << 20
 // Config configures New. Zero values mean defaults.
 type Config struct {
 	// UserDict is the path of an extra user dictionary ("word [freq [pos]]"
-	// per line, "#" comments); "" = none. Its words take precedence over the
-	// embedded domain pack, which takes precedence over gse's zh_s.
+	// per line, "#" comments; freq defaults to 20000); "" = none. Words are
+	// normalised like text (Traditional, full-width, case) and take
+	// precedence over the embedded domain pack, which takes precedence over
+	// gse's zh_s.
 	UserDict string
 	// Synonyms is the path of a synonyms file (one group per line, words
 	// separated by "/" or ","); "" = the embedded default.

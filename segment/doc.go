@@ -10,8 +10,10 @@
 // full-width → half-width (ASCII range and the ideographic space), lower
 // case, latin diacritics and combining marks removed, and 零 → 0 only in the
 // zero collocations where both are written (零首付, 零元, 零利息, 零押金, 零门槛 …;
-// see zeroTails). Index and query sides use the same normalisation, so 網貸,
-// 网贷 and ＰＲＯ/pro meet.
+// see zeroTails; a space is inserted when the 0 would glue to a preceding
+// latin letter or digit: iPhone15零首付 → iphone15 0首付). Index and query
+// sides use the same normalisation, so 網貸, 网贷 and ＰＲＯ/pro meet, and
+// Normalize(Normalize(x)) == Normalize(x).
 //
 // # Offsets
 //
@@ -23,6 +25,7 @@
 // alone would not normalise back to "0"). Pinyin tokens span their word.
 // Whitespace and punctuation never become tokens. One analyzer call reads at
 // most Config.MaxInput bytes (DefaultMaxInput, 1 MiB); the rest is ignored.
+// Analysing Normalize(text) gives the same terms as analysing text.
 //
 // # Concurrency
 //
