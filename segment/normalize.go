@@ -10,20 +10,17 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// variantFolds are Simplified variants folded after OpenCC's Traditional →
-// Simplified table, because the site writes the second form (帳 → 帐 → 账).
-var variantFolds = map[rune]rune{
-	'帐': '账',
-}
+// variantFolds lists pairs of Simplified variants folded after OpenCC's
+// Traditional → Simplified table, because the site writes the second form
+// (帳 → 帐 → 账).
+const variantFolds = "帐账"
 
 // zeroTails lists what may follow 零 (or a free-standing 0) for the two to be
 // interchangeable: 零首付 = 0首付, 零元 = 0元, … In these collocations 零 is
 // normalised to 0. Elsewhere (零钱, 零售, 一百零五) 零 stays as it is.
 // Matching is a plain lookahead on the folded text, so Normalize is the same
 // on any substring that does not cut a collocation.
-var zeroTails = []string{
-	"首付", "元", "利息", "利率", "押金", "门槛", "手续费", "费率", "月供", "风险", "成本",
-}
+const zeroTails = "首付 元 利息 利率 押金 门槛 手续费 费率 月供 风险 成本"
 
 // chunk is the smallest unit of the normalisation map: the original bytes
 // [origEnd of previous chunk, origEnd) became normalised bytes
@@ -42,7 +39,8 @@ type folded struct {
 
 // normalizer holds the immutable folding tables of a Segmenter.
 type normalizer struct {
-	ts map[rune]rune // Traditional → Simplified (+ variant folds), all runes
+	ts        map[rune]rune // Traditional → Simplified (+ variant folds), all runes
+	zeroTails []string
 	// dense is ts for denseLo <= r < denseHi (the CJK blocks), 0 = unchanged:
 	// an array index instead of a map lookup per character.
 	dense []rune
@@ -56,21 +54,36 @@ func newNormalizer(tsText string) (*normalizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	for from, to := range variantFolds {
+	variants := map[rune]rune{}
+	for pair := []rune(variantFolds); len(pair) >= 2; pair = pair[2:] {
+		variants[pair[0]] = pair[1]
+	}
+	for from, to := range variants {
 		ts[from] = to
 	}
-	for from, to := range ts {
-		if v, ok := variantFolds[to]; ok {
-			ts[from] = v
-		}
-	}
-	n := &normalizer{ts: ts, dense: make([]rune, denseHi-denseLo)}
+	resolveChains(ts)
+	n := &normalizer{ts: ts, zeroTails: strings.Fields(zeroTails), dense: make([]rune, denseHi-denseLo)}
 	for from, to := range ts {
 		if denseLo <= from && from < denseHi {
 			n.dense[from-denseLo] = to
 		}
 	}
 	return n, nil
+}
+
+// resolveChains makes every target final (薴 → 苧 → 苎 becomes 薴 → 苎), so
+// that Normalize is idempotent.
+func resolveChains(m map[rune]rune) {
+	for from, to := range m {
+		for hops := 0; hops < 8; hops++ {
+			next, ok := m[to]
+			if !ok || next == to {
+				break
+			}
+			to = next
+		}
+		m[from] = to
+	}
 }
 
 // simplify maps r through the Traditional → Simplified and variant tables.
@@ -221,7 +234,7 @@ func (n *normalizer) zeroCollocation(z rune, rest, prev []byte) (out rune, tail 
 // (after folding), 0 if none.
 func (n *normalizer) zeroTail(rest []byte) int {
 	folded := n.foldPrefix(rest, 4)
-	for _, t := range zeroTails {
+	for _, t := range n.zeroTails {
 		if strings.HasPrefix(folded, t) {
 			return len(t)
 		}

@@ -61,3 +61,18 @@ func TestParseTSCharactersRejectsGarbage(t *testing.T) {
 		t.Errorf("embedded table: %v", err)
 	}
 }
+
+// TestSimplifyIsFinal: no folding chain is left (Normalize is idempotent).
+func TestSimplifyIsFinal(t *testing.T) {
+	n := testNormalizer(t)
+	for from, to := range n.ts {
+		if again := n.simplify(to); again != to {
+			t.Errorf("%c → %c → %c", from, to, again)
+		}
+	}
+	for _, c := range []struct{ from, want rune }{{'薴', '苎'}, {'帳', '账'}, {'帐', '账'}, {'網', '网'}, {'网', '网'}} {
+		if got := n.simplify(c.from); got != c.want {
+			t.Errorf("simplify(%c) = %c, want %c", c.from, got, c.want)
+		}
+	}
+}

@@ -7,6 +7,9 @@ import (
 	"github.com/blugelabs/bluge/analysis"
 )
 
+// maxTermBytes caps a term: longer tokens (a 300-letter run) are dropped.
+const maxTermBytes = 256
+
 // tokenBuilder accumulates the tokens of one analyzer call over a folded
 // text, mapping normalised spans back to the original.
 type tokenBuilder struct {
@@ -21,7 +24,7 @@ func newTokenBuilder(f *folded, capacity int) *tokenBuilder {
 }
 
 // add emits the normalised span [ns, ne) (widened to whole chunks) if it
-// holds a letter or a digit; a duplicate of the previous token's span at
+// holds a letter or a digit and is at most maxTermBytes long; a duplicate of the previous token's span at
 // increment 0 is dropped. It reports whether a token was emitted.
 func (b *tokenBuilder) add(ns, ne, incr int) bool {
 	if ne <= ns {
@@ -29,7 +32,7 @@ func (b *tokenBuilder) add(ns, ne, incr int) bool {
 	}
 	ns, ne, os, oe := b.f.span(ns, ne)
 	term := b.f.norm[ns:ne:ne]
-	if !hasWordRune(term) || oe <= os {
+	if len(term) > maxTermBytes || oe <= os || !hasWordRune(term) {
 		return false
 	}
 	if incr == 0 && b.hasAny && b.last == [2]int{ns, ne} {

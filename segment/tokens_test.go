@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/blugelabs/bluge/analysis"
@@ -45,5 +46,15 @@ func TestTokenBuilderDropsDuplicatesAndPunctuation(t *testing.T) {
 	b.add(3, 3, 1) // empty dropped
 	if got := terms(b.stream()); len(got) != 2 || got[0] != "0首付" || got[1] != "+首付" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestLongTermsDropped(t *testing.T) {
+	s := testSegmenter(t)
+	long := strings.Repeat("a", maxTermBytes+1)
+	for _, an := range analyzers(s) {
+		if got := terms(an.a.Analyze([]byte(long + " ok"))); len(got) > 1 {
+			t.Errorf("%s: %d tokens, want at most \"ok\"", an.name, len(got))
+		}
 	}
 }
