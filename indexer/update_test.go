@@ -4,6 +4,10 @@ import (
 	"context"
 	"testing"
 
+	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/analysis"
+	"github.com/blugelabs/bluge/analysis/analyzer"
+
 	"github.com/wensou/wensou/corpus"
 )
 
@@ -98,5 +102,44 @@ func TestPushedSurviveRebuilds(t *testing.T) {
 	}
 	if got := count(t, x.Readers()); got != 5 {
 		t.Fatalf("push after switch: %d documents, want 5", got)
+	}
+}
+
+// upperAnalyzers indexes whole words with a different analysis than
+// plainAnalyzers: "title a 1" → "title", "a", "1" vs keyword-like tokens.
+type keywordAnalyzers struct{ plainAnalyzers }
+
+func (keywordAnalyzers) IndexWords() *analysis.Analyzer { return analyzer.NewKeywordAnalyzer() }
+
+func TestReanalyzeWithoutSources(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	g1 := build(t, d, withSources(testDocs(4, "a")))
+	find := func(term string) uint64 {
+		r, _, err := d.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		q := bluge.NewTermQuery(term).SetField(FieldTitle)
+		it, err := r.Search(context.Background(), bluge.NewTopNSearch(10, q).WithStandardAggregations())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for m, err := it.Next(); m != nil || err != nil; m, err = it.Next() {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		return it.Aggregations().Count()
+	}
+	if find("title") != 4 || find("title a 1") != 0 {
+		t.Fatal("standard analysis not as expected before reanalysis")
+	}
+	g2, ch, err := d.Reanalyze(context.Background(), keywordAnalyzers{}, Options{})
+	if err != nil || g2 == g1 || ch.Documents != 4 {
+		t.Fatalf("Reanalyze = %s %+v %v", g2, ch, err)
+	}
+	if find("title a 1") != 1 || find("title") != 0 {
+		t.Errorf("after reanalysis the new analyzer's terms are not indexed")
 	}
 }
