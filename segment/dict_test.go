@@ -93,3 +93,25 @@ func TestEmbeddedDomainDict(t *testing.T) {
 		t.Errorf("domain pack has %d words, want ~80+", n)
 	}
 }
+
+// TestDomainAndSynonymWordsStayWhole: every word of the domain pack and of
+// the synonym groups is one QueryWords term (so synonyms can be looked up as
+// terms of the word field).
+func TestDomainAndSynonymWordsStayWhole(t *testing.T) {
+	s := testSegmenter(t)
+	var words []string
+	_ = lines(domainDict, func(_ int, line string) error {
+		words = append(words, strings.Fields(line)[0])
+		return nil
+	})
+	_ = lines(defaultSynonyms, func(_ int, line string) error {
+		words = append(words, splitGroup(s.Normalize(line))...)
+		return nil
+	})
+	for _, w := range words {
+		want := s.Normalize(w)
+		if got := terms(s.QueryWords().Analyze([]byte(w))); len(got) != 1 || got[0] != want {
+			t.Errorf("QueryWords(%q) = %q, want [%q]", w, got, want)
+		}
+	}
+}
