@@ -1,0 +1,174 @@
+package indexer
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/segment"
+)
+
+// Benchmarks of the indexing path with the real Chinese analysis. The
+// end-to-end figures (full rebuilds of the bench corpora, peak RSS) come
+// from `wensou bench`; see docs/BENCHMARKS.md.
+
+var benchSeg = sync.OnceValues(func() (*segment.Segmenter, error) { return segment.New(segment.Config{}) })
+
+func benchSegmenter(b *testing.B) *segment.Segmenter {
+	b.Helper()
+	s, err := benchSeg()
+	if err != nil {
+		b.Fatalf("segment.New: %v", err)
+	}
+	return s
+}
+
+// benchDocs returns the embedded sample (the article and its 99 related
+// entries) repeated to n documents with fresh ids.
+func benchDocs(b *testing.B, n int) ([]corpus.Document, int64) {
+	b.Helper()
+	sample, err := corpus.Sample()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]corpus.Document, n)
+	var bytes int64
+	for i := range out {
+		d := sample[i%len(sample)]
+		d.ID = fmt.Sprintf("%s-%d", d.ID, i)
+		out[i] = d
+		bytes += int64(len(d.Title) + len(d.Body))
+	}
+	return out, bytes
+}
+
+func docBytes(docs []corpus.Document) int64 {
+	var n int64
+	for _, d := range docs {
+		n += int64(len(d.Title) + len(d.Body) + len(d.Headings))
+	}
+	return n
+}
+
+// BenchmarkNewDocumentAnalyze maps and analyses one document (what a
+// pipeline worker does per document): the sample article (long body) and
+// a related entry (title only).
+func BenchmarkNewDocumentAnalyze(b *testing.B) {
+	s := benchSegmenter(b)
+	sample, err := corpus.Sample()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		doc  corpus.Document
+	}{{"article", sample[0]}, {"related", sample[1]}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(docBytes([]corpus.Document{c.doc}))
+			b.ReportAllocs()
+			for b.Loop() {
+				bd, err := NewDocument(c.doc, s)
+				if err != nil {
+					b.Fatal(err)
+				}
+				bd.Analyze()
+			}
+		})
+	}
+}
+
+// BenchmarkBuild writes a full generation of n sample documents into a
+// temporary data directory (analysis, batches, fsync, verify, switch).
+func BenchmarkBuild(b *testing.B) {
+	s := benchSegmenter(b)
+	for _, n := range []int{1000, 5000} {
+		docs, bytes := benchDocs(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.SetBytes(bytes)
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				d, err := OpenDir(b.TempDir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, _, err := d.Build(context.Background(), feed(docs), s, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
+}
+
+// BenchmarkMemory is the same write into an in-memory index (no fsync):
+// analysis plus bluge's segment building.
+func BenchmarkMemory(b *testing.B) {
+	s := benchSegmenter(b)
+	docs, bytes := benchDocs(b, 5000)
+	b.SetBytes(bytes)
+	b.ReportAllocs()
+	for b.Loop() {
+		w, _, err := Memory(context.Background(), feed(docs), s, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		w.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkBuildPoetry rebuilds the first 20,000 poems of the bench corpus
+// (WENSOU_BENCH_CORPUS, default /tmp/wensou-bench/corpus; skipped when
+// absent): the profile target for the real indexing mix.
+func BenchmarkBuildPoetry(b *testing.B) {
+	dir := os.Getenv("WENSOU_BENCH_CORPUS")
+	if dir == "" {
+		dir = "/tmp/wensou-bench/corpus"
+	}
+	docs := readPoetry(b, filepath.Join(dir, "poetry.jsonl"), 20000)
+	s := benchSegmenter(b)
+	b.SetBytes(docBytes(docs))
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		d, err := OpenDir(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, _, err := d.Build(context.Background(), feed(docs), s, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+func readPoetry(b *testing.B, path string, limit int) []corpus.Document {
+	b.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		b.Skipf("bench corpus: %v (build it with scripts/bench.sh)", err)
+	}
+	defer f.Close()
+	var out []corpus.Document
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() && len(out) < limit {
+		var j struct{ ID, Title, Body string }
+		if err := json.Unmarshal(sc.Bytes(), &j); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, corpus.Document{ID: j.ID, Kind: corpus.KindArticle, Title: j.Title, Body: j.Body})
+	}
+	return out
+}
