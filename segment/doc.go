@@ -27,6 +27,16 @@
 // most Config.MaxInput bytes (DefaultMaxInput, 1 MiB); the rest is ignored.
 // Analysing Normalize(text) gives the same terms as analysing text.
 //
+// # Fields
+//
+// The analyzers pair up per field: IndexWords at index time with QueryWords
+// at query time (a query word is also indexed as a sub-word of any longer
+// word containing it: 处理 finds 待处理); Bigrams on both sides for recall;
+// Pinyin at index time with PinyinQuery at query time for titles. Sub-words
+// of a single character are not indexed, and document bigrams never hold
+// single characters, so a one-character query (贷) is best served by a
+// prefix query on the word or bigram field.
+//
 // # Concurrency
 //
 // A Segmenter is immutable after New and safe for concurrent use by any
