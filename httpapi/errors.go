@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/search"
 )
 
@@ -47,6 +48,11 @@ var errorKinds = []struct {
 	{errNoKey, http.StatusUnauthorized, "missing_key"},
 	{errWrongKey, http.StatusForbidden, "wrong_key"},
 	{errWriteDisabled, http.StatusForbidden, "write_disabled"},
+	{errNoAdmin, http.StatusNotImplemented, "admin_unavailable"},
+	{errNoJob, http.StatusNotFound, "not_found"},
+	{errEmptyText, http.StatusBadRequest, "empty_text"},
+	{errTextLong, http.StatusBadRequest, "text_too_long"},
+	{indexer.ErrBusy, http.StatusConflict, "busy"},
 	{search.ErrNotFound, http.StatusNotFound, "not_found"},
 	{errNoRoute, http.StatusNotFound, "no_route"},
 	{errMethod, http.StatusMethodNotAllowed, "method_not_allowed"},

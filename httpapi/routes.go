@@ -22,4 +22,6 @@ func (s *Server) routes(r *gin.Engine) {
 	}
 	api.POST("/docs", admin, s.putDocs)
 	api.DELETE("/docs/:id", admin, s.deleteDoc)
+	api.GET("/analyze", s.analyze)
+	s.adminRoutes(api)
 }

@@ -22,6 +22,7 @@ type Searcher interface {
 	Document(ctx context.Context, id string) (corpus.Document, error)
 	Suggest(ctx context.Context, prefix string, size int) ([]search.Suggestion, error)
 	Related(ctx context.Context, id string, size int) ([]search.Hit, error)
+	Analyze(text string) []search.FieldTokens
 }
 
 // Writer is what the write routes need from the index. Without one (or
@@ -79,6 +80,7 @@ type Server struct {
 	cfg      Config
 	searcher Searcher
 	writer   Writer
+	admin    Admin
 	gen      func() string
 	handler  *gin.Engine
 }
@@ -87,13 +89,14 @@ type Server struct {
 type Deps struct {
 	Searcher   Searcher
 	Writer     Writer
+	Admin      Admin
 	Generation func() string // names the served index generation for /api/stats
 }
 
 // New builds the service.
 func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, gen: deps.Generation}
+	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, admin: deps.Admin, gen: deps.Generation}
 	r := gin.New()
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
