@@ -9,10 +9,11 @@ import (
 
 // IndexWords returns the index-time word analyzer: every gse word
 // (PositionIncr 1) followed by its search-mode sub-words of two or more
-// characters (PositionIncr 0), e.g. 中华人民共和国 → 中华人民共和国, 中华, 人民,
-// 共和国, 共和. Single-character sub-words are not emitted (网贷 does not yield
-// 网 and 贷): the bigram field covers partial matches without flooding the
-// word field with single characters.
+// characters (PositionIncr 0), depth first: 中华人民共和国 → 中华人民共和国,
+// 中华, 人民共和国, 人民, 共和国, 共和. Single-character sub-words are not
+// emitted (网贷 does not yield 网 and 贷): the bigram field covers partial
+// matches without flooding the word field with single characters. Words
+// inside a word widened over a zero collocation are sub-words too.
 func (s *Segmenter) IndexWords() *analysis.Analyzer {
 	return &analysis.Analyzer{Tokenizer: wordTokenizer{s: s, sub: true}}
 }
