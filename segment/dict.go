@@ -69,6 +69,9 @@ func (n *normalizer) dictLines(data string, sb *strings.Builder) error {
 			freq = v
 		}
 		word := string(n.fold([]byte(f[0])).norm)
+		if !hasWordRune([]byte(word)) {
+			return fmt.Errorf("line %d: %q has no letter or digit", ln, f[0])
+		}
 		fmt.Fprintf(sb, "%s %d", word, freq)
 		if len(f) == 3 {
 			sb.WriteString(" " + f[2])

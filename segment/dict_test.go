@@ -26,6 +26,8 @@ func TestDictLines(t *testing.T) {
 		{"a b", "", true},
 		{"a 0", "", true},
 		{"a 1 n extra", "", true},
+		{"\u0301 5", "", true},
+		{"。。 5", "", true},
 	}
 	for _, tt := range tests {
 		var sb strings.Builder
