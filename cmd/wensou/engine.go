@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
@@ -14,7 +17,10 @@ import (
 
 // backend is an open index with its analysis and search engine.
 type backend struct {
-	seg      *segment.Segmenter
+	segCfg   segment.Config
+	segPtr   atomic.Pointer[segment.Segmenter]
+	sources  []string // what a reindex reads
+	jobs     *indexer.Jobs
 	readers  *indexer.Readers
 	dir      *indexer.Dir      // nil for the in-memory sample index
 	writable *indexer.Writable // nil when read-only
@@ -26,11 +32,25 @@ type backend struct {
 // builds an in-memory index of the sample corpus embedded in the binary.
 // With writable, the backend also takes pushes (it holds the index writer).
 func openBackend(ctx context.Context, dir string, writable bool) (*backend, error) {
-	seg, err := segment.New(segment.Config{})
+	return openBackendWith(ctx, backendConfig{dir: dir, writable: writable})
+}
+
+// backendConfig says what openBackendWith opens.
+type backendConfig struct {
+	dir      string
+	writable bool
+	segment  segment.Config
+	sources  []string
+}
+
+func openBackendWith(ctx context.Context, cfg backendConfig) (*backend, error) {
+	seg, err := segment.New(cfg.segment)
 	if err != nil {
 		return nil, fmt.Errorf("load dictionaries: %w", err)
 	}
-	b := &backend{seg: seg}
+	b := &backend{segCfg: cfg.segment, sources: cfg.sources, jobs: indexer.NewJobs(ctx)}
+	b.segPtr.Store(seg)
+	dir, writable := cfg.dir, cfg.writable
 	switch {
 	case dir == "":
 		err = b.openSample(ctx)
@@ -42,11 +62,14 @@ func openBackend(ctx context.Context, dir string, writable bool) (*backend, erro
 	if err != nil {
 		return nil, err
 	}
-	b.engine = search.New(b.readers, func() search.Analysis { return b.seg }, search.Config{})
+	b.engine = search.New(b.readers, func() search.Analysis { return b.seg() }, search.Config{})
 	return b, nil
 }
 
-func (b *backend) analyzers() indexer.Analyzers { return b.seg }
+// seg is the current segmenter; a dictionary reload swaps it.
+func (b *backend) seg() *segment.Segmenter { return b.segPtr.Load() }
+
+func (b *backend) analyzers() indexer.Analyzers { return b.seg() }
 
 func (b *backend) openDir(path string) error {
 	d, err := indexer.OpenDir(path)
@@ -85,7 +108,7 @@ func (b *backend) openSample(ctx context.Context) error {
 		ch <- d
 	}
 	close(ch)
-	w, n, err := indexer.Memory(ctx, ch, b.seg, indexer.Options{})
+	w, n, err := indexer.Memory(ctx, ch, b.seg(), indexer.Options{})
 	if err != nil {
 		return fmt.Errorf("index sample corpus: %w", err)
 	}
@@ -129,4 +152,11 @@ func logClose(what string, err error) {
 	if err != nil {
 		slog.Error("close "+what, "err", err)
 	}
+}
+
+// addAnalysisFlags adds the dictionary flags to cmd.
+func addAnalysisFlags(cmd *cobra.Command, cfg *backendConfig) {
+	cmd.Flags().StringVar(&cfg.segment.UserDict, "user-dict", "", "extra user dictionary file (word [freq [pos]] per line); reloaded by POST /api/admin/dictionary/reload")
+	cmd.Flags().StringVar(&cfg.segment.Synonyms, "synonyms", "", "synonyms file (one group per line, words separated by / or ,); default: embedded")
+	cmd.Flags().StringVar(&cfg.segment.StopWords, "stop-words", "", "query stop-word file; default: embedded")
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/segment"
 )
@@ -69,29 +68,19 @@ func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string
 	if err != nil {
 		return err
 	}
-	docs := make(chan corpus.Document, 256)
-	var rep *indexer.Report
-	var rerr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		rep, rerr = indexer.Read(ctx, sources, indexer.SourceOptions{MaxFileSize: f.maxSize}, docs)
-	}()
-	run := d.Update
-	if f.full {
-		run = d.Build
-	}
-	name, ch, berr := run(ctx, docs, seg, indexer.Options{BatchSize: f.batch})
-	<-done
+	name, ch, rep, err := d.IndexSources(ctx, sources, indexer.SourceOptions{MaxFileSize: f.maxSize},
+		seg, indexer.Options{BatchSize: f.batch}, f.full)
 	s := summary{Added: ch.Added, Updated: ch.Updated, Deleted: ch.Deleted, Unchanged: ch.Unchanged,
 		Documents: ch.Documents, Generation: name, Seconds: time.Since(start).Seconds()}
 	if rep != nil {
 		s.Articles, s.Related, s.Bytes = rep.Articles, rep.Related, rep.Bytes
 		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped
 	}
-	if err := errors.Join(rerr, berr); err != nil {
+	if err != nil {
 		s.Errors = 1
-		printSummary(out, s, f.asJSON)
+		if perr := printSummary(out, s, f.asJSON); perr != nil {
+			return errors.Join(err, perr)
+		}
 		return err
 	}
 	return printSummary(out, s, f.asJSON)

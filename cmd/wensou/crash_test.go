@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wensou/wensou/indexer"
+)
+
+func served(t *testing.T, dir string) (string, uint64) {
+	t.Helper()
+	d, err := indexer.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, name, err := d.Open()
+	if err != nil {
+		t.Fatalf("served generation does not open: %v", err)
+	}
+	defer r.Close()
+	n, err := r.Count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name, n
+}
+
+// TestKillRebuild kills `wensou index` with SIGKILL at several points of a
+// full and an incremental run: the served generation stays intact and the
+// next run succeeds and cleans up.
+func TestKillRebuild(t *testing.T) {
+	tmp := t.TempDir()
+	small, big := filepath.Join(tmp, "small.jsonl"), filepath.Join(tmp, "big.jsonl")
+	writeJSONL(t, small, "s", 50, "分期")
+	writeJSONL(t, big, "b", 6000, "分期")
+	dir := filepath.Join(tmp, "index")
+	runIndexCmd(t, "--index", dir, "--full", small)
+	gen, count := served(t, dir)
+	for _, args := range [][]string{{"--full", big}, {big}} {
+		for _, after := range []time.Duration{20 * time.Millisecond, 150 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second} {
+			cmd := exec.Command(binary, append([]string{"index", "--index", dir}, args...)...)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(after)
+			cmd.Process.Signal(syscall.SIGKILL)
+			err := cmd.Wait()
+			if g, n := served(t, dir); err != nil && (g != gen || n != count) {
+				t.Fatalf("killed %v after %v: served %s with %d docs, want %s with %d", args, after, g, n, gen, count)
+			} else if err == nil {
+				gen, count = g, n // the run finished before the kill: its generation is served
+			}
+		}
+	}
+	s := runIndexCmd(t, "--index", dir, "--full", big)
+	if s.Documents != 6000 {
+		t.Fatalf("run after the kills: %+v", s)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(left) != 0 {
+		t.Errorf("leftovers after a successful run: %v", left)
+	}
+}
+
+// TestKillServerAfterPush kills the server right after a 200 from
+// POST /api/docs: the document is there after a restart.
+func TestKillServerAfterPush(t *testing.T) {
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "seed.jsonl")
+	writeJSONL(t, src, "seed", 20, "租机")
+	dir := filepath.Join(tmp, "index")
+	runIndexCmd(t, "--index", dir, "--full", src)
+	for i := range 3 {
+		s := startServe(t, "--index", dir, "--admin-key", adminKey)
+		id := fmt.Sprintf("pushed-%d", i)
+		body := fmt.Sprintf(`{"id":%q,"title":"推送的文章%d","body":"刚刚推送的正文。"}`, id, i)
+		req, _ := http.NewRequest("POST", s.base+"/api/docs", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+adminKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("push: %v %v", resp, err)
+		}
+		resp.Body.Close()
+		s.cmd.Process.Signal(syscall.SIGKILL)
+		s.cmd.Wait()
+		s2 := startServe(t, "--index", dir, "--admin-key", adminKey)
+		for j := 0; j <= i; j++ {
+			r, err := http.Get(s2.base + fmt.Sprintf("/api/docs/pushed-%d", j))
+			if err != nil || r.StatusCode != 200 {
+				t.Fatalf("after kill -9 and restart, pushed-%d: %v %v", j, r, err)
+			}
+			r.Body.Close()
+		}
+		s2.cmd.Process.Signal(syscall.SIGTERM)
+		s2.cmd.Wait()
+	}
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// binary is the wensou command built once for the tests that run real
+// processes (kill -9, restarts).
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "wensou-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "wensou")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build wensou: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// writeJSONL writes n documents with ids prefix-0..n-1; every body holds
+// the word marker so a search for it counts them.
+func writeJSONL(t *testing.T, path, prefix string, n int, marker string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	for i := range n {
+		fmt.Fprintf(w, `{"id":"%s-%d","title":"第%d篇%s文章","body":"%s是这篇文章的内容。分期购买手机，租机平台，网贷注销流程说明第%d段。"}`+"\n",
+			prefix, i, i, marker, marker, i)
+	}
+	if err := errorsJoin(w.Flush(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func errorsJoin(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// runIndexCmd runs `wensou index --json` and decodes its summary.
+func runIndexCmd(t *testing.T, args ...string) summary {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"index", "--json"}, args...)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("wensou index %v: %v\n%s%s", args, err, out, stderr.String())
+	}
+	var s summary
+	if err := json.Unmarshal(out, &s); err != nil {
+		t.Fatalf("summary %q: %v", out, err)
+	}
+	return s
+}
+
+// server is a running `wensou serve` process.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startServe(t *testing.T, args ...string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(s.base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server on %s not ready in 20 s", addr)
+	return nil
+}
+
+// total searches q and returns the total, or an error for any failure.
+func (s *server) total(ctx context.Context, q string) (int, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", s.base+"/api/search?q="+q+"&size=1", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var res struct {
+		Total int `json:"total"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return 0, err
+	}
+	if resp.StatusCode != 200 {
+		return 0, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return res.Total, nil
+}
+
+func TestSearchDuringRebuildAndSwitch(t *testing.T) {
+	tmp := t.TempDir()
+	old, next := filepath.Join(tmp, "old.jsonl"), filepath.Join(tmp, "new.jsonl")
+	writeJSONL(t, old, "old", 300, "租机")
+	writeJSONL(t, next, "new", 2000, "租机")
+	dir := filepath.Join(tmp, "index")
+	runIndexCmd(t, "--index", dir, "--full", old)
+	s := startServe(t, "--index", dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type tally struct{ ok, failed, odd int }
+	results := make(chan tally)
+	for range 4 {
+		go func() {
+			var tl tally
+			for ctx.Err() == nil {
+				n, err := s.total(ctx, "%E7%A7%9F%E6%9C%BA")
+				switch {
+				case ctx.Err() != nil:
+				case err != nil:
+					tl.failed++
+				case n != 300 && n != 2000:
+					tl.odd++
+				default:
+					tl.ok++
+				}
+			}
+			results <- tl
+		}()
+	}
+	sum := runIndexCmd(t, "--index", dir, "--full", next)
+	switched := false
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if n, err := s.total(context.Background(), "%E7%A7%9F%E6%9C%BA"); err == nil && n == 2000 {
+			switched = true
+			break
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	var all tally
+	for range 4 {
+		tl := <-results
+		all.ok, all.failed, all.odd = all.ok+tl.ok, all.failed+tl.failed, all.odd+tl.odd
+	}
+	t.Logf("searches during rebuild: %d ok, %d failed, %d with another total; rebuild %+v", all.ok, all.failed, all.odd, sum)
+	if !switched {
+		t.Fatal("server did not switch to the new generation within 5 s")
+	}
+	if all.failed != 0 || all.odd != 0 || all.ok == 0 {
+		t.Fatalf("%d failed and %d odd searches during the switch, want 0", all.failed, all.odd)
+	}
+}
+
+func TestIncrementalCountsCLI(t *testing.T) {
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "src")
+	os.MkdirAll(src, 0o755)
+	for i := range 5 {
+		writeDoc(t, src, fmt.Sprintf("a%d.txt", i), fmt.Sprintf("文章%d", i), fmt.Sprintf("第%d篇的正文。", i))
+	}
+	dir := filepath.Join(tmp, "index")
+	if s := runIndexCmd(t, "--index", dir, src); s.Added != 5 || s.Documents != 5 {
+		t.Fatalf("first run %+v", s)
+	}
+	if s := runIndexCmd(t, "--index", dir, src); s.Added+s.Updated+s.Deleted != 0 || s.Unchanged != 5 {
+		t.Fatalf("rerun %+v, want 0/0/0", s)
+	}
+	writeDoc(t, src, "a1.txt", "文章1", "改过的正文。")
+	os.Remove(filepath.Join(src, "a3.txt"))
+	s := runIndexCmd(t, "--index", dir, src)
+	if s.Added != 0 || s.Updated != 1 || s.Deleted != 1 || s.Unchanged != 3 || s.Documents != 4 {
+		t.Fatalf("after one edit and one removal %+v, want exactly 1 updated and 1 deleted", s)
+	}
+}
