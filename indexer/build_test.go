@@ -135,3 +135,26 @@ func TestReadersSwapWaitsForInFlight(t *testing.T) {
 		t.Fatalf("Acquire after Close = %v, want ErrClosed", err)
 	}
 }
+
+func TestRollback(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	g1 := build(t, d, testDocs(3, "a"))
+	if _, err := d.Rollback(); !errors.Is(err, ErrNoPrevious) {
+		t.Fatalf("rollback of the first generation = %v, want ErrNoPrevious", err)
+	}
+	g2 := build(t, d, testDocs(5, "b"))
+	if prev, err := d.Rollback(); err != nil || prev != g1 {
+		t.Fatalf("Rollback = %s, %v; want %s", prev, err, g1)
+	}
+	h, err := d.OpenReaders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if got := count(t, h); got != 3 {
+		t.Fatalf("after rollback %d documents, want 3", got)
+	}
+	if gens, _ := d.Generations(); len(gens) != 2 || gens[1] != g2 {
+		t.Errorf("generations %v: the rolled-back-from one is kept", gens)
+	}
+}

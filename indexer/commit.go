@@ -99,6 +99,19 @@ func (j *job) switchGeneration() error {
 	return j.dir.prune()
 }
 
+// verifyOpens checks the index at path opens and counts.
+func verifyOpens(path string) error {
+	r, err := bluge.OpenReader(bluge.DefaultConfig(path))
+	if err != nil {
+		return fmt.Errorf("verify %s: open: %w", path, err)
+	}
+	defer r.Close()
+	if _, err := r.Count(); err != nil {
+		return fmt.Errorf("verify %s: count: %w", path, err)
+	}
+	return nil
+}
+
 // verify opens the index at path and checks it holds want documents.
 func verify(path string, want int) error {
 	r, err := bluge.OpenReader(bluge.DefaultConfig(path))

@@ -145,9 +145,13 @@ func (d *Dir) prune() error {
 		return err
 	}
 	keep := map[string]bool{cur: true}
+	curN, _ := genNumber(cur)
 	for i, g := range gens {
 		if g == cur && i > 0 {
 			keep[gens[i-1]] = true
+		}
+		if n, _ := genNumber(g); n > curN { // rolled back from: kept until the next run
+			keep[g] = true
 		}
 	}
 	for _, g := range gens {
@@ -199,4 +203,39 @@ func syncDir(path string) error {
 		return fmt.Errorf("sync dir %s: %w", path, err)
 	}
 	return nil
+}
+
+// ErrNoPrevious is returned by Rollback when there is no older generation.
+var ErrNoPrevious = errors.New("no previous generation to roll back to")
+
+// Rollback serves the generation before the current one again, after
+// checking it opens. Documents pushed since it was current are not in it.
+func (d *Dir) Rollback() (string, error) {
+	unlock, err := d.Lock()
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	cur, err := d.Current()
+	if err != nil {
+		return "", err
+	}
+	gens, err := d.Generations()
+	if err != nil {
+		return "", err
+	}
+	prev := ""
+	for _, g := range gens {
+		if g == cur {
+			break
+		}
+		prev = g
+	}
+	if prev == "" {
+		return "", ErrNoPrevious
+	}
+	if err := verifyOpens(d.GenPath(prev)); err != nil {
+		return "", err
+	}
+	return prev, d.switchTo(prev)
 }

@@ -87,7 +87,7 @@ type server struct {
 	base string
 }
 
-func freeAddr(t *testing.T) string {
+func testAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -99,7 +99,7 @@ func freeAddr(t *testing.T) string {
 
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := testAddr(t)
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,6 +39,31 @@ func newIndexCmd() *cobra.Command {
 	cmd.Flags().Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
 	cmd.Flags().IntVar(&f.batch, "batch", 0, "documents per index batch (default 2000)")
 	_ = cmd.MarkFlagRequired("index")
+	cmd.AddCommand(newRollbackCmd())
+	return cmd
+}
+
+func newRollbackCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "rollback --index DIR",
+		Short: "Serve the previous index generation again (a running server switches within seconds)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := indexer.OpenDir(dir)
+			if err != nil {
+				return err
+			}
+			prev, err := d.Rollback()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "now serving %s\n", prev)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "index", "", "data directory of the index (required)")
+	_ = cmd.MarkFlagRequired("index")
 	return cmd
 }
 
@@ -68,8 +94,14 @@ func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string
 	if err != nil {
 		return err
 	}
+	opt := indexer.Options{BatchSize: f.batch}
+	if !f.asJSON {
+		p := newProgress(os.Stderr, sources)
+		opt.Progress = p.update
+		defer p.finish()
+	}
 	name, ch, rep, err := d.IndexSources(ctx, sources, indexer.SourceOptions{MaxFileSize: f.maxSize},
-		seg, indexer.Options{BatchSize: f.batch}, f.full)
+		seg, opt, f.full)
 	s := summary{Added: ch.Added, Updated: ch.Updated, Deleted: ch.Deleted, Unchanged: ch.Unchanged,
 		Documents: ch.Documents, Generation: name, Seconds: time.Since(start).Seconds()}
 	if rep != nil {
@@ -90,8 +122,10 @@ func printSummary(w io.Writer, s summary, asJSON bool) error {
 	if asJSON {
 		return json.NewEncoder(w).Encode(s)
 	}
-	fmt.Fprintf(w, "indexed %d documents (%d articles, %d related entries, %.1f MB) into %s in %.2fs; %d skipped\n",
-		s.Documents, s.Articles, s.Related, float64(s.Bytes)/1e6, s.Generation, s.Seconds, s.Skipped)
+	fmt.Fprintf(w, "%s: %d documents (read %d articles, %d related entries, %.1f MB of text) in %.2fs\n",
+		s.Generation, s.Documents, s.Articles, s.Related, float64(s.Bytes)/1e6, s.Seconds)
+	fmt.Fprintf(w, "  added %d, updated %d, deleted %d, unchanged %d, skipped %d\n",
+		s.Added, s.Updated, s.Deleted, s.Unchanged, s.Skipped)
 	for _, sk := range s.SkipList {
 		fmt.Fprintf(w, "  skipped %s: %s\n", sk.Source, sk.Reason)
 	}
