@@ -55,6 +55,14 @@ func BenchmarkAnalyze(b *testing.B) {
 			}
 		})
 	}
+	b.Run("gseSegmentBaseline", func(b *testing.B) { // what the word analyzers build on
+		norm := []byte(s.Normalize(string(text)))
+		b.SetBytes(int64(len(text)))
+		b.ReportAllocs()
+		for b.Loop() {
+			s.gse.Segment(norm)
+		}
+	})
 	b.Run("Normalize", func(b *testing.B) {
 		str := string(text)
 		b.SetBytes(int64(len(text)))
