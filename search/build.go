@@ -2,10 +2,12 @@ package search
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blugelabs/bluge"
 	"github.com/blugelabs/bluge/analysis"
 
+	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
 )
 
@@ -28,6 +30,20 @@ type Weights struct {
 	Title, Headings, Body                   float64
 	TitleBigram, HeadingsBigram, BodyBigram float64
 	Pinyin, Phrase                          float64
+	// Synonym scales the clauses of a word's synonyms: the word as typed
+	// outranks its synonyms (撤销 over 取消 for 撤销).
+	Synonym float64
+	// SubWords scales the match of a long query word by its search-mode
+	// sub-words (压缩文件 as 压缩 + 文件) when the whole word is not there.
+	SubWords float64
+	// TitleAll rewards a document whose title holds every word of a
+	// multi-word clause (信用卡分期 in the title over 分期 in the title and
+	// 信用卡 in the body).
+	TitleAll float64
+	// Literal rewards a title holding a clause exactly as typed where
+	// normalisation folded a zero collocation (零元 and 0元 are one term):
+	// the form typed breaks the tie.
+	Literal float64
 }
 
 // DefaultWeights are the weights used where a Weights field is zero.
@@ -35,6 +51,7 @@ var DefaultWeights = Weights{
 	Title: 6, Headings: 2.5, Body: 1,
 	TitleBigram: 1.5, HeadingsBigram: 0.5, BodyBigram: 0.25,
 	Pinyin: 1, Phrase: 2,
+	Synonym: 0.7, SubWords: 0.4, TitleAll: 1, Literal: 1,
 }
 
 func (w Weights) withDefaults() Weights {
@@ -43,6 +60,8 @@ func (w Weights) withDefaults() Weights {
 		{&w.Title, &d.Title}, {&w.Headings, &d.Headings}, {&w.Body, &d.Body},
 		{&w.TitleBigram, &d.TitleBigram}, {&w.HeadingsBigram, &d.HeadingsBigram},
 		{&w.BodyBigram, &d.BodyBigram}, {&w.Pinyin, &d.Pinyin}, {&w.Phrase, &d.Phrase},
+		{&w.Synonym, &d.Synonym}, {&w.SubWords, &d.SubWords}, {&w.TitleAll, &d.TitleAll},
+		{&w.Literal, &d.Literal},
 	} {
 		if *p.v == 0 {
 			*p.v = *p.def
@@ -111,6 +130,9 @@ func (b builder) build(q Query, all bool) bluge.Query {
 	for _, p := range b.phraseBoosts(q) {
 		root.AddShould(p)
 	}
+	for _, p := range b.titleBoosts(q) {
+		root.AddShould(p)
+	}
 	return root
 }
 
@@ -151,16 +173,23 @@ func (b builder) words(text string) []string {
 }
 
 // word matches one query word or a synonym of it in any text field, as a
-// whole word or as a substring (bigrams), or as pinyin.
+// whole word or as a substring (bigrams), or as pinyin. Synonyms weigh
+// Weights.Synonym of the word; a long word also matches, at
+// Weights.SubWords, as all of its sub-words (压缩文件: 压缩 and 文件).
 func (b builder) word(w, only string) bluge.Query {
 	or := bluge.NewBooleanQuery().SetMinShould(1)
-	for _, alt := range append([]string{w}, b.a.Synonyms(w)...) {
-		for _, f := range b.w.fields(only) {
-			or.AddShould(bluge.NewTermQuery(alt).SetField(f.words).SetBoost(f.wWords))
-			if bq := b.bigramQuery(alt, f.bigrams, f.wBig); bq != nil {
-				or.AddShould(bq)
-			}
+	b.addWord(or, w, only, 1)
+	for _, alt := range b.a.Synonyms(w) {
+		b.addWord(or, alt, only, b.w.Synonym)
+	}
+	if subs := b.subWords(w); len(subs) > 1 {
+		and := bluge.NewBooleanQuery()
+		for _, sw := range subs {
+			inner := bluge.NewBooleanQuery().SetMinShould(1)
+			b.addWord(inner, sw, only, b.w.SubWords)
+			and.AddMust(inner)
 		}
+		or.AddShould(and)
 	}
 	if only == "" && isLatin(w) {
 		for _, t := range terms(b.a.PinyinQuery(), w) {
@@ -168,6 +197,41 @@ func (b builder) word(w, only string) bluge.Query {
 		}
 	}
 	return or
+}
+
+// addWord adds to or the clauses matching w in the text fields (only, or
+// all), as a word and as bigrams, with the field weights scaled by scale.
+func (b builder) addWord(or *bluge.BooleanQuery, w, only string, scale float64) {
+	for _, f := range b.w.fields(only) {
+		or.AddShould(bluge.NewTermQuery(w).SetField(f.words).SetBoost(f.wWords * scale))
+		if bq := b.bigramQuery(w, f.bigrams, f.wBig*scale); bq != nil {
+			or.AddShould(bq)
+		}
+	}
+}
+
+// subWords returns the non-overlapping search-mode sub-words that cover a
+// query word of three or more characters, nil when it has none (the index
+// word analyzer, when the Analysis has one, emits them at position
+// increment 0 after the word).
+func (b builder) subWords(w string) []string {
+	ia, ok := b.a.(interface{ IndexWords() *analysis.Analyzer })
+	if !ok || utf8.RuneCountInString(w) < 3 {
+		return nil
+	}
+	var out []string
+	covered := 0
+	for _, t := range ia.IndexWords().Analyze([]byte(w)) {
+		if t.PositionIncr != 0 || t.Start < covered {
+			continue
+		}
+		out = append(out, string(t.Term))
+		covered = t.End
+	}
+	if covered != len(w) {
+		return nil // the sub-words do not cover the word: no safe split
+	}
+	return out
 }
 
 // bigramQuery matches text as consecutive bigrams in field.
@@ -216,6 +280,59 @@ func (b builder) phraseBoosts(q Query) []bluge.Query {
 		}
 	}
 	return out
+}
+
+// titleBoosts rewards titles that hold every word of a multi-word clause
+// (as words or bigrams, synonyms included) and, for clauses holding a zero
+// collocation, titles that hold the clause exactly as typed.
+func (b builder) titleBoosts(q Query) []bluge.Query {
+	var out []bluge.Query
+	for _, c := range q.Clauses {
+		if c.Negate || (c.Field != "" && c.Field != indexer.FieldTitle) {
+			continue
+		}
+		if words := b.words(c.Text); len(words) > 1 && !c.Phrase {
+			and := bluge.NewBooleanQuery().SetBoost(b.w.TitleAll)
+			for _, w := range words {
+				and.AddMust(b.word(w, indexer.FieldTitle))
+			}
+			out = append(out, and)
+		}
+		if lit := b.literal(c.Text); lit != "" {
+			out = append(out, bluge.NewWildcardQuery("*"+lit+"*").SetField(indexer.FieldTitleKey).SetBoost(b.w.Literal))
+		}
+	}
+	return out
+}
+
+// literal returns text as the title key holds it (corpus.NormalizeTitle)
+// when normalisation folds a zero collocation in it (零元 → 0元) and text
+// is short, else "". The title key keeps 零 and 0 apart, so a wildcard on
+// it finds the form typed; it is kept to these queries because a wildcard
+// with a leading * walks the whole title-key dictionary.
+func (b builder) literal(text string) string {
+	lit := corpus.NormalizeTitle(text)
+	if utf8.RuneCountInString(lit) > 8 || strings.ContainsAny(lit, "*?\\") || !hasZeroCollocation(b.a.Normalize(lit)) {
+		return ""
+	}
+	return lit
+}
+
+// hasZeroCollocation reports whether normalised text holds a 0 directly
+// followed by a CJK character (0首付, 0元: what 零首付, 零元 become).
+func hasZeroCollocation(norm string) bool {
+	for i := strings.IndexByte(norm, '0'); i >= 0; {
+		r, _ := utf8.DecodeRuneInString(norm[i+1:])
+		if r >= 0x2E80 {
+			return true
+		}
+		j := strings.IndexByte(norm[i+1:], '0')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // terms runs an analyzer over text and returns the terms, in order.

@@ -12,7 +12,9 @@
 //     perTitle poems of each half (Tang, Traditional; Song ci ("ci-" ids), Simplified)
 //     whose normalised title holds the word, then the first perBody whose
 //     body (but not title) holds it; plus every 4000th poem as a distractor.
-//     The author goes into Headings.
+//     The author goes into Headings. Poems whose (normalised) title was
+//     already taken are skipped: judged.tsv names results by title, and
+//     Evaluate counts a title once.
 //   - man-zh.jsonl: the pages named in manPages, plus every 12th page of
 //     the file; bodies cut to manBodyRunes characters.
 package main
@@ -74,11 +76,12 @@ func main() {
 		}
 	}
 	poems := readPoems(filepath.Join(*in, "poetry.jsonl"))
+	titleSeen := map[string]bool{} // judged.tsv names results by title: one poem per title
 	for _, w := range poetrySeeds {
 		for _, half := range []string{"tang-", "ci-"} {
 			nt, nb := 0, 0
 			for _, p := range poems {
-				if !strings.HasPrefix(p.ID, half) {
+				if !strings.HasPrefix(p.ID, half) || titleSeen[seg.Normalize(p.Title)] {
 					continue
 				}
 				inTitle := strings.Contains(seg.Normalize(p.Title), w)
@@ -86,9 +89,11 @@ func main() {
 				switch {
 				case inTitle && nt < perTitle:
 					nt++
+					titleSeen[seg.Normalize(p.Title)] = true
 					add(poemDoc(p))
 				case !inTitle && inBody && nb < perBody:
 					nb++
+					titleSeen[seg.Normalize(p.Title)] = true
 					add(poemDoc(p))
 				}
 				if nt == perTitle && nb == perBody {
@@ -98,7 +103,10 @@ func main() {
 		}
 	}
 	for i := 0; i < len(poems); i += distractorN {
-		add(poemDoc(poems[i]))
+		if !titleSeen[seg.Normalize(poems[i].Title)] {
+			titleSeen[seg.Normalize(poems[i].Title)] = true
+			add(poemDoc(poems[i]))
+		}
 	}
 	pages := readMan(filepath.Join(*in, "man-zh.jsonl"))
 	named := map[string]bool{}
