@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/wensou/wensou/indexer"
+	"github.com/wensou/wensou/search"
 )
 
 // Admin is what the admin routes need: background reindex and dictionary
@@ -30,6 +31,7 @@ var (
 const maxAnalyzeRunes = 2000
 
 func (s *Server) adminRoutes(api *gin.RouterGroup) {
+	api.GET("/admin/queries/zero", requireKey(s.cfg.AdminKey, errWriteDisabled), s.zeroQueries)
 	admin := api.Group("/admin", requireKey(s.cfg.AdminKey, errWriteDisabled), s.needAdmin)
 	admin.POST("/reindex", s.reindex)
 	admin.POST("/dictionary/reload", s.reloadDictionary)
@@ -103,3 +105,24 @@ func (s *Server) analyze(c *gin.Context) {
 }
 
 var errEmptyText = errors.New("text is empty")
+
+// zeroQueries handles GET /api/admin/queries/zero?size=100: the queries
+// that found nothing, most frequent first, with their analysed terms.
+func (s *Server) zeroQueries(c *gin.Context) {
+	size, err := intParam(c, "size", 100, search.ErrBadSize)
+	if err != nil || size < 1 || size > 1000 {
+		fail(c, errors.Join(search.ErrBadSize, err))
+		return
+	}
+	zl, ok := s.searcher.(zeroLister)
+	if !ok {
+		fail(c, errNoAdmin)
+		return
+	}
+	writeJSON(c, http.StatusOK, gin.H{"queries": zl.ZeroResults(size)})
+}
+
+// zeroLister is a Searcher that logs the queries that found nothing.
+type zeroLister interface {
+	ZeroResults(n int) []search.QueryCount
+}

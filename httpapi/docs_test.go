@@ -140,3 +140,22 @@ func TestFiltersAndFacets(t *testing.T) {
 		}
 	}
 }
+
+func TestZeroResultQueries(t *testing.T) {
+	var res search.Result
+	get(t, "/api/search?q="+url.QueryEscape("绝对找不到的东西"), &res)
+	if status, v := do(t, "GET", "/api/admin/queries/zero", "", ""); status != 401 {
+		t.Fatalf("without key: %d %v", status, v)
+	}
+	status, v := do(t, "GET", "/api/admin/queries/zero", testAdminKey, "")
+	qs, _ := v["queries"].([]any)
+	if status != 200 || len(qs) == 0 {
+		t.Fatalf("zero-result queries = %d %v", status, v)
+	}
+	for _, q := range qs {
+		if m, _ := q.(map[string]any); m["query"] == "绝对找不到的东西" && m["terms"] != nil {
+			return
+		}
+	}
+	t.Errorf("zero-result queries %v lack the query with its terms", qs)
+}

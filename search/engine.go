@@ -23,6 +23,9 @@ type Config struct {
 	Weights     Weights
 	SnippetSize int // characters, default 120
 	MaxWindow   int // page*size at most, default 10000
+	// QueryLogSize bounds the distinct queries remembered for the
+	// zero-result list and popular-query suggestions, default 10000.
+	QueryLogSize int
 }
 
 func (c Config) withDefaults() Config {
@@ -34,6 +37,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxWindow <= 0 {
 		c.MaxWindow = 10000
 	}
+	if c.QueryLogSize <= 0 {
+		c.QueryLogSize = 10000
+	}
 	return c
 }
 
@@ -42,13 +48,17 @@ type Engine struct {
 	readers  Readers
 	analysis func() Analysis
 	cfg      Config
+	zero     *queryLog // queries that found nothing
+	popular  *queryLog // queries that found something
 }
 
 // New returns an engine reading from readers and analysing queries with
 // what analysis returns at the time of each search (so a reloaded
 // dictionary applies to the next query).
 func New(readers Readers, analysis func() Analysis, cfg Config) *Engine {
-	return &Engine{readers: readers, analysis: analysis, cfg: cfg.withDefaults()}
+	cfg = cfg.withDefaults()
+	return &Engine{readers: readers, analysis: analysis, cfg: cfg,
+		zero: newQueryLog(cfg.QueryLogSize), popular: newQueryLog(cfg.QueryLogSize)}
 }
 
 // Errors of invalid requests; the API maps them to 400.
@@ -112,6 +122,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
 	res.Took = time.Since(start)
+	if req.Page == 1 {
+		e.logQuery(q, req.Query, res)
+	}
 	return res, nil
 }
 

@@ -193,3 +193,27 @@ func TestPublicEvalFloor(t *testing.T) {
 		t.Errorf("nDCG@10 %.4f (floor 0.96), zero results %d; losing: %s", ev.NDCG, ev.ZeroResults, strings.Join(lost, ", "))
 	}
 }
+
+func TestZeroResultLogAndPopularSuggestions(t *testing.T) {
+	e := testEngine(t)
+	for range 3 {
+		search(t, e, "完全不存在的词")
+	}
+	search(t, e, "租机宝")
+	search(t, e, "租机宝")
+	zero := e.ZeroResults(10)
+	if len(zero) != 1 || zero[0].Query != "完全不存在的词" || zero[0].Count != 3 || len(zero[0].Terms) == 0 {
+		t.Fatalf("zero-result log = %+v", zero)
+	}
+	sug, err := e.Suggest(context.Background(), "租机", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, s := range sug {
+		found = found || (s.Kind == "query" && s.Text == "租机宝")
+	}
+	if !found {
+		t.Errorf("suggestions for 租机 = %+v, want the popular query 租机宝", sug)
+	}
+}

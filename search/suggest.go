@@ -21,7 +21,12 @@ type Suggestion struct {
 // MaxSuggestPrefix bounds how long a suggest prefix may be, in characters.
 const MaxSuggestPrefix = 64
 
-// Suggest completes what a visitor has typed so far from the titles: a
+// maxPopularSuggestions is how many frequent queries lead the suggestions.
+const maxPopularSuggestions = 3
+
+// Suggest completes what a visitor has typed so far from queries searched
+// more than once that start with it (kind "query", first, at most 3) and
+// from the titles: a
 // title holding the text (as typed, Traditional or Simplified), a title
 // word starting with its last character, or titles whose pinyin or
 // pinyin initials start with latin input (zfb → 支付宝…). Titles starting
@@ -108,7 +113,14 @@ func (e *Engine) collectSuggestions(ctx context.Context, r *bluge.Reader, q blug
 			others = append(others, s)
 		}
 	}
-	out := append(starts, others...)
+	var popular []Suggestion
+	for _, qc := range e.popular.top(min(size, maxPopularSuggestions), norm) {
+		if !seen[qc.Query] && qc.Count > 1 && qc.Prefix != norm {
+			seen[qc.Query] = true
+			popular = append(popular, Suggestion{Text: qc.Query, Kind: "query"})
+		}
+	}
+	out := append(append(popular, starts...), others...)
 	return out[:min(size, len(out))], nil
 }
 
