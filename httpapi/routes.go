@@ -8,6 +8,7 @@ import (
 
 // routes registers every route of the service.
 func (s *Server) routes(r *gin.Engine) {
+	s.pageRoutes(r)
 	r.GET("/healthz", func(c *gin.Context) { writeJSON(c, http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
 	api := r.Group("/api")

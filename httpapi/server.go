@@ -42,6 +42,7 @@ type Config struct {
 	SearchTimeout     time.Duration // per search, default 5s
 	ShutdownTimeout   time.Duration // drain time on shutdown, default 10s
 	TrustedProxies    []string      // default none: X-Forwarded-For is ignored
+	CORSOrigins       []string      // origins (https://site.example) whose pages may call /api/search and /api/suggest; default none: same origin only
 	AdminKey          string        // Bearer key of write and admin routes; "" disables them
 	MaxBodyBytes      int64         // request body limit, default 10 MiB
 	MaxPushDocs       int           // documents in one POST /api/docs, default 1000

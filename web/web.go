@@ -1,0 +1,53 @@
+// Package web holds wensou's search page, embedded in the binary: the
+// html/template templates, the stylesheet, the page's script and the
+// embeddable suggestion widget. It has no Go logic beyond exposing the
+// files; httpapi renders and serves them.
+//
+//	templates/page.html   the search page (home, results, no results, error)
+//	static/search.css     the page's stylesheet
+//	static/widget.js      the suggestion combobox: used by the page itself and
+//	                      served as /widget.js for other sites to embed
+//	popular.txt           the "popular searches" list, one query a line
+package web
+
+import (
+	"bufio"
+	"embed"
+	"io/fs"
+	"strings"
+)
+
+//go:embed templates/*.html static/* popular.txt
+var files embed.FS
+
+// Templates returns the page templates at the root of the file system.
+func Templates() fs.FS { return sub("templates") }
+
+// Static returns the stylesheet and scripts at the root of the file system.
+func Static() fs.FS { return sub("static") }
+
+func sub(dir string) fs.FS {
+	f, err := fs.Sub(files, dir)
+	if err != nil {
+		panic(err) // unreachable: dir is an embedded directory
+	}
+	return f
+}
+
+// Popular returns the default "popular searches" (popular.txt: one query
+// a line; blank lines and lines starting with # are skipped).
+func Popular() []string {
+	data, err := files.ReadFile("popular.txt")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	sc := bufio.NewScanner(strings.NewReader(string(data)))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
