@@ -26,6 +26,16 @@ var (
 	errMethod    = errors.New("method not allowed")
 )
 
+// Errors of the protective limits (limits.go, ratelimit.go).
+var (
+	errRateLimited     = errors.New("too many requests from this client: slow down and retry after the Retry-After seconds")
+	errOverloaded      = errors.New("server is busy: retry after the Retry-After seconds")
+	errHeadersTooLarge = errors.New("request headers too large")
+	errURITooLong      = errors.New("request URI too long")
+	errPanic           = errors.New("internal error")
+	errBadQuery        = errors.New("q is not valid text")
+)
+
 // errorKinds is the one table mapping error kinds to HTTP status and JSON
 // code. The first entry errors.Is matches wins; anything else is a 500.
 var errorKinds = []struct {
@@ -34,6 +44,7 @@ var errorKinds = []struct {
 	code   string
 }{
 	{search.ErrEmptyQuery, http.StatusBadRequest, "empty_query"},
+	{errBadQuery, http.StatusBadRequest, "bad_query"},
 	{search.ErrQueryTooLong, http.StatusBadRequest, "query_too_long"},
 	{search.ErrTooManyTerms, http.StatusBadRequest, "too_many_terms"},
 	{search.ErrOnlyNegative, http.StatusBadRequest, "only_exclusions"},
@@ -45,6 +56,10 @@ var errorKinds = []struct {
 	{errBadBody, http.StatusBadRequest, "bad_body"},
 	{errTooMany, http.StatusBadRequest, "too_many_documents"},
 	{errTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{errHeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge, "headers_too_large"},
+	{errURITooLong, http.StatusRequestURITooLong, "uri_too_long"},
+	{errRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{errOverloaded, http.StatusServiceUnavailable, "overloaded"},
 	{errNoKey, http.StatusUnauthorized, "missing_key"},
 	{errWrongKey, http.StatusForbidden, "wrong_key"},
 	{errWriteDisabled, http.StatusForbidden, "write_disabled"},
@@ -53,11 +68,13 @@ var errorKinds = []struct {
 	{errEmptyText, http.StatusBadRequest, "empty_text"},
 	{errTextLong, http.StatusBadRequest, "text_too_long"},
 	{indexer.ErrBusy, http.StatusConflict, "busy"},
+	{indexer.ErrNoSources, http.StatusConflict, "no_sources"},
 	{search.ErrNotFound, http.StatusNotFound, "not_found"},
 	{errNoRoute, http.StatusNotFound, "no_route"},
 	{errMethod, http.StatusMethodNotAllowed, "method_not_allowed"},
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
 	{context.Canceled, http.StatusServiceUnavailable, "canceled"},
+	{errPanic, http.StatusInternalServerError, "internal"},
 }
 
 // classify returns the status and code for err.

@@ -7,22 +7,32 @@ import (
 )
 
 // routes registers every route of the service.
+//
+// Guards, in order: the read API (/api/*) needs the search key when one is
+// configured; the query routes (search, suggest, related) are rate limited
+// per client before the key is checked (so key guessing is rate limited
+// too), their q is bounded before the engine sees it, and they take one of
+// MaxInFlight slots.
 func (s *Server) routes(r *gin.Engine) {
-	s.pageRoutes(r)
 	r.GET("/healthz", func(c *gin.Context) { writeJSON(c, http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
+	if !s.cfg.DisableMetrics {
+		r.GET("/metrics", gin.WrapH(s.MetricsHandler()))
+	}
 	api := r.Group("/api")
-	api.GET("/search", s.search)
-	api.GET("/stats", s.stats)
-	api.GET("/docs/:id", s.document)
-	api.GET("/docs/:id/related", s.related)
-	api.GET("/suggest", s.suggest)
+	read := api.Group("", s.requireSearchKey)
+	query := []gin.HandlerFunc{s.rateLimit, s.requireSearchKey, s.guardQuery, s.limitInFlight}
+	api.GET("/search", append(query, s.search)...)
+	read.GET("/stats", s.stats)
+	read.GET("/docs/:id", s.document)
+	api.GET("/docs/:id/related", append(query, s.related)...)
+	api.GET("/suggest", append(query, s.suggest)...)
 	admin := requireKey(s.cfg.AdminKey, errWriteDisabled)
 	if s.writer == nil {
 		admin = requireKey("", errWriteDisabled)
 	}
 	api.POST("/docs", admin, s.putDocs)
 	api.DELETE("/docs/:id", admin, s.deleteDoc)
-	api.GET("/analyze", s.analyze)
+	api.GET("/analyze", append(query, s.analyze)...)
 	s.adminRoutes(api)
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -33,6 +35,7 @@ type Writer interface {
 }
 
 // Config configures the HTTP service. The zero value means defaults.
+// WithDefaults returns it with every default filled in.
 type Config struct {
 	Addr              string        // default 127.0.0.1:8080
 	ReadHeaderTimeout time.Duration // default 5s
@@ -47,7 +50,24 @@ type Config struct {
 	MaxBodyBytes      int64         // request body limit, default 10 MiB
 	MaxPushDocs       int           // documents in one POST /api/docs, default 1000
 	Logger            *slog.Logger  // default slog.Default()
+
+	// Hardening (limits.go, ratelimit.go, metrics.go). Zero means the
+	// default; where noted, a negative value switches the limit off.
+	SearchKey      string        // Bearer key of the read API (/api/*); "" leaves it open. The admin key is accepted too
+	MaxHeaderBytes int           // request line + headers, default 64 KiB (431/414 JSON); the connection hard limit is 1 MiB
+	MaxQueryRunes  int           // q of search and suggest in characters, default 256 (checked before the engine)
+	MaxPageSize    int           // size of a search page, default and ceiling 100
+	RateLimit      float64       // requests per second per client on the query routes, default 10; negative: off
+	RateBurst      int           // bucket size per client, default 50
+	RateClients    int           // clients tracked at once (bounded map, idle ones evicted first), default 10000
+	RateExempt     []string      // client IPs/CIDRs never rate limited, default loopback (127.0.0.0/8, ::1); ["none"]: no exemption
+	MaxInFlight    int           // concurrent query requests, default 4×GOMAXPROCS; negative: unbounded
+	QueueWait      time.Duration // how long an excess query request waits for a slot before 503, default 100ms; negative: no wait
+	DisableMetrics bool          // no /metrics route on the main listener (MetricsHandler still works)
 }
+
+// WithDefaults returns c with every zero field set to its default.
+func (c Config) WithDefaults() Config { return c.withDefaults() }
 
 func (c Config) withDefaults() Config {
 	def := func(d *time.Duration, v time.Duration) {
@@ -64,6 +84,9 @@ func (c Config) withDefaults() Config {
 	def(&c.IdleTimeout, 120*time.Second)
 	def(&c.SearchTimeout, 5*time.Second)
 	def(&c.ShutdownTimeout, 10*time.Second)
+	if c.QueueWait == 0 {
+		c.QueueWait = 100 * time.Millisecond
+	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 10 << 20
 	}
@@ -73,8 +96,36 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = 64 << 10
+	}
+	if c.MaxQueryRunes <= 0 {
+		c.MaxQueryRunes = 256
+	}
+	if c.MaxPageSize <= 0 || c.MaxPageSize > 100 {
+		c.MaxPageSize = 100
+	}
+	if c.RateLimit == 0 {
+		c.RateLimit = 10
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = 50
+	}
+	if c.RateClients <= 0 {
+		c.RateClients = 10000
+	}
+	if c.RateExempt == nil {
+		c.RateExempt = []string{"127.0.0.0/8", "::1/128"}
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 4 * runtime.GOMAXPROCS(0)
+	}
 	return c
 }
+
+// hardMaxHeaderBytes is what net/http itself buffers of a request's
+// headers; beyond MaxHeaderBytes and below this the service answers JSON.
+const hardMaxHeaderBytes = 1 << 20
 
 // Server is the wensou HTTP service.
 type Server struct {
@@ -84,7 +135,31 @@ type Server struct {
 	admin    Admin
 	gen      func() string
 	handler  *gin.Engine
+	dyn      atomic.Pointer[Dynamic] // what SIGHUP may change
+	limiter  *rateLimiter
+	slots    chan struct{} // in-flight query requests; nil: unbounded
+	metrics  *metrics
 }
+
+// Dynamic is the part of the configuration a running server can change
+// (Reload): keys and rate limits.
+type Dynamic struct {
+	AdminKey  string
+	SearchKey string
+	RateLimit float64 // per second per client; negative: off
+	RateBurst int
+}
+
+// Reload applies d to the running server; requests already admitted are
+// not affected. Zero rate values mean the defaults, as in Config.
+func (s *Server) Reload(d Dynamic) {
+	c := Config{RateLimit: d.RateLimit, RateBurst: d.RateBurst}.withDefaults()
+	d.RateLimit, d.RateBurst = c.RateLimit, c.RateBurst
+	s.dyn.Store(&d)
+	s.limiter.setRate(d.RateLimit, d.RateBurst)
+}
+
+func (s *Server) dynamic() *Dynamic { return s.dyn.Load() }
 
 // Deps are the steps the service serves. Writer and Generation may be nil.
 type Deps struct {
@@ -98,12 +173,22 @@ type Deps struct {
 func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, admin: deps.Admin, gen: deps.Generation}
+	s.limiter = newRateLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
+	if err := s.limiter.setExempt(s.cfg.RateExempt); err != nil {
+		return nil, err
+	}
+	s.Reload(Dynamic{AdminKey: s.cfg.AdminKey, SearchKey: s.cfg.SearchKey, RateLimit: s.cfg.RateLimit, RateBurst: s.cfg.RateBurst})
+	if s.cfg.MaxInFlight > 0 {
+		s.slots = make(chan struct{}, s.cfg.MaxInFlight)
+	}
+	s.metrics = newMetrics(s, deps.Searcher)
+	s.searcher = s.metrics.instrument(deps.Searcher)
 	r := gin.New()
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, recoverJSON)
+	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage)
 	r.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) { fail(c, errMethod) })
 	s.routes(r)
@@ -124,6 +209,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    hardMaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)

@@ -1,0 +1,165 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/wensou/wensou/search"
+)
+
+// limitHeaders answers 414 when the request URI alone, and 431 when the
+// request line and headers together, exceed MaxHeaderBytes. (net/http
+// itself stops at hardMaxHeaderBytes with a plain-text 431; between the
+// two the client gets a JSON error.)
+func (s *Server) limitHeaders(c *gin.Context) {
+	max := s.cfg.MaxHeaderBytes
+	n := len(c.Request.Method) + len(c.Request.RequestURI) + len(c.Request.Proto) + 4
+	if len(c.Request.RequestURI) > max {
+		fail(c, fmt.Errorf("%w: %d bytes, at most %d", errURITooLong, len(c.Request.RequestURI), max))
+		return
+	}
+	for k, vs := range c.Request.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	n += len(c.Request.Host)
+	if n > max {
+		fail(c, fmt.Errorf("%w: %d bytes, at most %d", errHeadersTooLarge, n, max))
+		return
+	}
+	c.Next()
+}
+
+// limitBody bounds every request body to MaxBodyBytes: a declared
+// Content-Length over the limit is refused before anything is read; an
+// undeclared (chunked) body is cut at the limit, and reading past it fails
+// with *http.MaxBytesError, which the handlers report as 413.
+func (s *Server) limitBody(c *gin.Context) {
+	max := s.cfg.MaxBodyBytes
+	if c.Request.ContentLength > max {
+		// The connection is closed after this response: the unread body
+		// must not be parsed as the next request.
+		c.Header("Connection", "close")
+		fail(c, fmt.Errorf("%w: %d bytes declared, limit %d bytes", errTooLarge, c.Request.ContentLength, max))
+		return
+	}
+	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+	}
+	c.Next()
+}
+
+// guardQuery rejects, before the engine does any work, a q longer than
+// MaxQueryRunes characters and a size above MaxPageSize. (The engine
+// checks the same and more; this keeps abusive requests cheap.)
+func (s *Server) guardQuery(c *gin.Context) {
+	q := c.Query("q")
+	// 4 bytes per character at most: only long strings need counting.
+	if len(q) > s.cfg.MaxQueryRunes && utf8.RuneCountInString(q) > s.cfg.MaxQueryRunes {
+		fail(c, fmt.Errorf("%w: more than %d characters", search.ErrQueryTooLong, s.cfg.MaxQueryRunes))
+		return
+	}
+	if err := checkText(q); err != nil {
+		fail(c, err)
+		return
+	}
+	if c.FullPath() == "/api/search" {
+		if v := c.Query("size"); v != "" {
+			if n, err := strconv.Atoi(v); err == nil && n > s.cfg.MaxPageSize {
+				fail(c, fmt.Errorf("%w: size %d, at most %d", search.ErrBadSize, n, s.cfg.MaxPageSize))
+				return
+			}
+		}
+	}
+	c.Next()
+}
+
+// checkText rejects a q that is not valid UTF-8 or holds control
+// characters other than tab and newlines (NUL bytes and the like mean
+// nothing in a search and often mean an attack on something downstream).
+func checkText(q string) error {
+	if !utf8.ValidString(q) {
+		return fmt.Errorf("%w: not valid UTF-8", errBadQuery)
+	}
+	for _, r := range q {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return fmt.Errorf("%w: control character %U", errBadQuery, r)
+		}
+	}
+	return nil
+}
+
+// limitInFlight admits at most MaxInFlight query requests at once. An
+// excess request waits up to QueueWait for a slot, then gets 503
+// overloaded with Retry-After: a burst beyond capacity is refused quickly
+// instead of queueing until every client times out.
+func (s *Server) limitInFlight(c *gin.Context) {
+	release, ok := s.acquireSlot(c)
+	if !ok {
+		return
+	}
+	defer release()
+	c.Next()
+}
+
+// acquireSlot takes a query slot, or answers 503 and returns false.
+func (s *Server) acquireSlot(c *gin.Context) (release func(), ok bool) {
+	if s.slots == nil {
+		return func() {}, true
+	}
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		if !s.waitSlot(c) {
+			s.metrics.overloaded.Inc()
+			c.Header("Retry-After", "1")
+			fail(c, errOverloaded)
+			return nil, false
+		}
+	}
+	return func() { <-s.slots }, true
+}
+
+// guardPage gives the search page (GET / with a q, registered by
+// page.go) the same rate limit and query slots as the query API. It is a
+// global middleware so that it applies however the page route is
+// registered. The page is not behind the search key (a browser cannot
+// send one) and renders its own friendly errors for bad input; only its
+// 429 and 503 are JSON.
+func (s *Server) guardPage(c *gin.Context) {
+	if c.FullPath() != "/" || c.Query("q") == "" {
+		c.Next()
+		return
+	}
+	if !s.admitRate(c) {
+		return
+	}
+	release, ok := s.acquireSlot(c)
+	if !ok {
+		return
+	}
+	defer release()
+	c.Next()
+}
+
+func (s *Server) waitSlot(c *gin.Context) bool {
+	if s.cfg.QueueWait <= 0 {
+		return false
+	}
+	t := time.NewTimer(s.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-c.Request.Context().Done():
+		return false
+	}
+}
