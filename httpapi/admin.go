@@ -19,6 +19,7 @@ type Admin interface {
 	ReloadDictionary() (indexer.Job, error)
 	Job(id string) (indexer.Job, bool)
 	WaitJob(ctx context.Context, id string) (indexer.Job, error)
+	ZeroResults(n int) []search.QueryCount
 }
 
 var (
@@ -31,11 +32,11 @@ var (
 const maxAnalyzeRunes = 2000
 
 func (s *Server) adminRoutes(api *gin.RouterGroup) {
-	api.GET("/admin/queries/zero", requireKey(s.cfg.AdminKey, errWriteDisabled), s.zeroQueries)
 	admin := api.Group("/admin", requireKey(s.cfg.AdminKey, errWriteDisabled), s.needAdmin)
 	admin.POST("/reindex", s.reindex)
 	admin.POST("/dictionary/reload", s.reloadDictionary)
 	admin.GET("/jobs/:id", s.job)
+	admin.GET("/queries/zero", s.zeroQueries)
 }
 
 func (s *Server) needAdmin(c *gin.Context) {
@@ -114,15 +115,5 @@ func (s *Server) zeroQueries(c *gin.Context) {
 		fail(c, errors.Join(search.ErrBadSize, err))
 		return
 	}
-	zl, ok := s.searcher.(zeroLister)
-	if !ok {
-		fail(c, errNoAdmin)
-		return
-	}
-	writeJSON(c, http.StatusOK, gin.H{"queries": zl.ZeroResults(size)})
-}
-
-// zeroLister is a Searcher that logs the queries that found nothing.
-type zeroLister interface {
-	ZeroResults(n int) []search.QueryCount
+	writeJSON(c, http.StatusOK, gin.H{"queries": s.admin.ZeroResults(size)})
 }

@@ -69,7 +69,7 @@ func startServer(ctx context.Context) (func() error, error) {
 	engine := search.New(readers, func() search.Analysis { return seg }, search.Config{})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := New(Config{AdminKey: testAdminKey, MaxBodyBytes: 1 << 20, Logger: quiet},
-		Deps{Searcher: engine, Writer: x, Generation: readers.Name})
+		Deps{Searcher: engine, Writer: x, Admin: testAdmin{engine}, Generation: readers.Name})
 	if err != nil {
 		return nil, err
 	}
@@ -229,3 +229,15 @@ func TestDocument(t *testing.T) {
 		t.Errorf("missing document = %d %+v", code, e)
 	}
 }
+
+// testAdmin serves the admin routes of the test server: no reindex sources,
+// the engine's zero-result log.
+type testAdmin struct{ e *search.Engine }
+
+func (testAdmin) Reindex(bool) (indexer.Job, error)      { return indexer.Job{}, indexer.ErrNoSources }
+func (testAdmin) ReloadDictionary() (indexer.Job, error) { return indexer.Job{}, indexer.ErrNoSources }
+func (testAdmin) Job(string) (indexer.Job, bool)         { return indexer.Job{}, false }
+func (testAdmin) WaitJob(context.Context, string) (indexer.Job, error) {
+	return indexer.Job{}, indexer.ErrNoSources
+}
+func (a testAdmin) ZeroResults(n int) []search.QueryCount { return a.e.ZeroResults(n) }

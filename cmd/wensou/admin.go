@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/wensou/wensou/indexer"
+	"github.com/wensou/wensou/search"
 	"github.com/wensou/wensou/segment"
 )
 
@@ -75,3 +76,6 @@ func (b *backend) Job(id string) (indexer.Job, bool) { return b.jobs.Get(id) }
 func (b *backend) WaitJob(ctx context.Context, id string) (indexer.Job, error) {
 	return b.jobs.Wait(ctx, id)
 }
+
+// ZeroResults lists the queries that found nothing.
+func (b *backend) ZeroResults(n int) []search.QueryCount { return b.engine.ZeroResults(n) }
