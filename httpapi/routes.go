@@ -14,6 +14,7 @@ import (
 // too), their q is bounded before the engine sees it, and they take one of
 // MaxInFlight slots.
 func (s *Server) routes(r *gin.Engine) {
+	s.pageRoutes(r)
 	r.GET("/healthz", func(c *gin.Context) { writeJSON(c, http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
 	if !s.cfg.DisableMetrics {
