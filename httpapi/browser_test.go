@@ -38,9 +38,10 @@ func screenshotDir() string {
 // browser drives one Chromium tab for a test; every step fails the test
 // with what it was doing.
 type browser struct {
-	t   *testing.T
-	ctx context.Context
-	dir string
+	t     *testing.T
+	ctx   context.Context
+	dir   string
+	start time.Time
 }
 
 // step runs actions with a time limit of its own.
@@ -100,7 +101,7 @@ func (b *browser) shot(name string) {
 	if err := os.WriteFile(p, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
-	b.t.Logf("screenshot: %s", p)
+	b.t.Logf("screenshot: %s (at %s)", p, time.Since(b.start).Round(time.Millisecond))
 }
 
 func (b *browser) viewport(w, h int64, mobile bool) {
@@ -168,7 +169,7 @@ func newBrowser(t *testing.T) *browser {
 		t.Fatalf("start Chromium %s: %v", exe, err)
 	}
 	t.Logf("screenshots go to %s", dir)
-	return &browser{t: t, ctx: bctx, dir: dir}
+	return &browser{t: t, ctx: bctx, dir: dir, start: time.Now()}
 }
 
 // TestBrowser drives the real server in Chromium the way a visitor does:

@@ -97,6 +97,7 @@ func assetURL(name string) string {
 func (s *Server) pageRoutes(r *gin.Engine) {
 	r.Use(s.cors)
 	r.GET("/", s.page)
+	r.HEAD("/", s.page)
 	r.GET("/static/:file", serveAsset)
 	r.GET("/widget.js", func(c *gin.Context) { writeAsset(c, "widget.js") })
 	r.GET("/widget.css", func(c *gin.Context) { writeAsset(c, "widget.css") })
@@ -269,6 +270,7 @@ type pageData struct {
 	Times       []link
 	Months      []link
 	DateActive  bool
+	ShowTools   bool   // tabs, sort and time: not on an unfiltered search that found nothing
 	Suggestions []link // no results: titles close to the query
 	Popular     []link
 	Documents   uint64 // home: indexed documents
@@ -424,6 +426,7 @@ func (s *Server) fillResults(c *gin.Context, d *pageData, req search.Request, re
 
 	d.Times, d.DateActive = timeLinks(st, time.Now().In(corpus.DefaultZone()))
 	d.Months = monthLinks(st, res.Facets.Month)
+	d.ShowTools = res.Total > 0 || st.Filtered()
 	if len(res.Hits) == 0 && res.Total == 0 {
 		d.Suggestions = s.pageSuggestions(c.Request.Context(), st.Q)
 	}

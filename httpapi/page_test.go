@@ -67,7 +67,7 @@ func TestSearchPage(t *testing.T) {
 		{"no results helps", "/?q=" + pq("喵喵喵呜"), 200,
 			[]string{"抱歉,没有找到与“<em>喵喵喵呜</em>”相关的结果", "建议您", "拼音", "大家都在搜",
 				`href="/?q=` + pq("租机") + `"`},
-			[]string{`class="result"`}},
+			[]string{`class="result"`, `class="tabs"`, `class="tools"`}},
 		{"page 2", "/?q=" + pq("租机") + "&page=2", 200,
 			[]string{`<strong aria-current="page">2</strong>`, `class="prev"`, `class="next"`,
 				`href="/?q=` + pq("租机") + `&amp;page=3"`, `href="/?q=` + pq("租机") + `"`},
@@ -82,7 +82,7 @@ func TestSearchPage(t *testing.T) {
 		{"month filter", "/?q=" + pq("注销") + "&from=2025-06-01&to=2025-06-30", 200,
 			[]string{title, `2025-06-01 至 2025-06-30`}, nil},
 		{"filter finds nothing", "/?q=" + pq("注销") + "&from=2025-07-01", 200,
-			[]string{"抱歉,没有找到", "去掉筛选条件"}, []string{title}},
+			[]string{"抱歉,没有找到", "去掉筛选条件", `class="tabs"`, `class="zero" data-kind="related"`}, []string{title}},
 		// Bad parameters: the page with a friendly message, status 400
 		// like the API, never an error dump.
 		{"page not a number", "/?q=" + pq("注销") + "&page=abc", 400,
@@ -124,6 +124,37 @@ func TestSearchPage(t *testing.T) {
 				t.Logf("body:\n%s", body)
 			}
 		})
+	}
+}
+
+// TestNoResultsSuggestions: when a query finds nothing but the suggester
+// knows titles close to it (zhux: a pinyin prefix of 注销), the page offers
+// them. Skipped if the engine learns to find zhux itself.
+func TestNoResultsSuggestions(t *testing.T) {
+	var res search.Result
+	get(t, "/api/search?q=zhux", &res)
+	var sug struct{ Suggestions []search.Suggestion }
+	get(t, "/api/suggest?q=zhux&size=8", &sug)
+	if res.Total > 0 || len(sug.Suggestions) == 0 {
+		t.Skipf("zhux: %d hits, %d suggestions: not a no-results query with suggestions any more", res.Total, len(sug.Suggestions))
+	}
+	_, _, body := getPage(t, "/?q=zhux")
+	first := sug.Suggestions[0]
+	for _, w := range []string{"您是不是要找", `<a href="` + first.URL + `">` + first.Text + `</a>`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("no-results page lacks %q", w)
+		}
+	}
+}
+
+func TestPageHead(t *testing.T) {
+	resp, err := http.Head(base + "/?q=" + pq("注销"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("HEAD / = %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
 

@@ -13,8 +13,31 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 
+# The browser test (httpapi/browser_test.go) drives Debian's Chromium; CJK
+# fonts make its screenshots readable. Install both when missing (needs
+# root; apt is the only way in here: browsers do not download their own).
+export WENSOU_SCREENSHOTS="${WENSOU_SCREENSHOTS:-${TMPDIR:-/tmp}/wensou-screenshots}"
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if ! command -v fc-list >/dev/null || [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+  need+=(fonts-noto-cjk)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== apt-get install ${need[*]}"
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
+  if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+    echo "installing ${need[*]} failed (the browser test needs /usr/bin/chromium)" >&2
+    exit 1
+  fi
+fi
+
 echo "== go test"
 go test -count=1 ./...
 
 echo "== go test -race (concurrency-sensitive packages)"
 go test -count=1 -race ./indexer/... ./search/...
+
+echo "== browser screenshots: $WENSOU_SCREENSHOTS"
+ls -1 "$WENSOU_SCREENSHOTS"/*.png 2>/dev/null || echo "(none: the browser test did not run)"

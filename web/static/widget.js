@@ -84,21 +84,25 @@
     var composing = false;
     var cache = {};
 
+    // The list hangs under the anchor, which has the class wensou-open
+    // while it shows (so a page can square the corners they share).
+    var anchor = (anchorSel && input.closest && input.closest(anchorSel)) || input;
     function isOpen() { return !list.hidden; }
     function open() {
       if (!items.length) return;
       place();
       list.hidden = false;
+      anchor.classList.add('wensou-open');
       input.setAttribute('aria-expanded', 'true');
     }
     function close() {
       setActive(-1, false);
       list.hidden = true;
+      anchor.classList.remove('wensou-open');
       input.setAttribute('aria-expanded', 'false');
     }
     function place() {
-      var box = (anchorSel && input.closest && input.closest(anchorSel)) || input;
-      var r = box.getBoundingClientRect();
+      var r = anchor.getBoundingClientRect();
       list.style.left = (r.left + window.pageXOffset) + 'px';
       list.style.top = (r.bottom + window.pageYOffset) + 'px';
       list.style.width = r.width + 'px';
