@@ -65,7 +65,10 @@ func TestParseHTMLHostile(t *testing.T) {
 					t.Errorf("body %.200q has %q", d.Body, s)
 				}
 			}
-			if el := time.Since(start); el > 5*time.Second {
+			// A guard against pathological (e.g. quadratic) parsing, far above
+			// normal (tens of ms) so a loaded CI machine never trips it; speed
+			// itself is measured by BenchmarkParseHTML, not here.
+			if el := time.Since(start); el > time.Minute {
 				t.Errorf("took %v", el)
 			}
 		})
