@@ -97,7 +97,9 @@ func (p *textParser) line(raw string) {
 	}
 	level, text := p.heading(line)
 	switch {
-	case relatedHeadingRe.MatchString(text):
+	case relatedHeadingRe.MatchString(text) && (!p.inRelated || endsWithColon(text)):
+		// inside the section only a "…:" line is a heading again: a related
+		// title may itself start with 相关 (相关政策解读)
 		p.inRelated = true
 	case p.inRelated && !(p.markdown && level > 0):
 		p.relatedEntry(line)
@@ -192,4 +194,8 @@ func isToTop(line string) bool {
 func isSection(line string) bool {
 	return sectionRe.MatchString(line) && utf8.RuneCountInString(line) <= 40 &&
 		!strings.HasSuffix(line, "。") && !strings.HasSuffix(line, "；")
+}
+
+func endsWithColon(s string) bool {
+	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, "：")
 }
