@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -124,6 +125,12 @@ func (b *browser) query() url.Values {
 		b.t.Fatal(err)
 	}
 	return u.Query()
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // newBrowser starts a headless Chromium with a fresh profile. Without
@@ -258,6 +265,25 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	b.shot("desktop-5-kind-related")
+
+	// Keyboard choice: ↓ ↓ ↑ highlights the first suggestion, Enter
+	// searches for it. Typing three characters fast asks the server once
+	// (150 ms debounce), twice at most on a slow machine.
+	b.do("home again", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#wq")))
+	b.do("type 支付宝", chromedp.Click(chromedp.CSS("#wq")), chromedp.SendKeys(chromedp.CSS("#wq"), "支付宝"))
+	b.waitFor("suggestions for 支付宝", `document.querySelectorAll('.wensou-ac:not([hidden]) [role=option]').length > 1`)
+	fetches := eval[int](b, `performance.getEntriesByType('resource').filter(e => e.name.includes('/api/suggest')).length`)
+	t.Logf("typing 支付宝 made %d suggest request(s)", fetches)
+	if fetches < 1 || fetches > 2 {
+		t.Errorf("typing 3 characters made %d suggest requests, want 1 (debounced)", fetches)
+	}
+	first := eval[string](b, `document.querySelector('.wensou-ac [role=option] .wensou-t').textContent`)
+	b.do("↓ ↓ ↑", chromedp.SendKeys(chromedp.CSS("#wq"), kb.ArrowDown+kb.ArrowDown+kb.ArrowUp))
+	if got := eval[string](b, `document.querySelector('#wq').value`); got != first {
+		t.Errorf("after ↓↓↑ the box holds %q, want the first suggestion %q", got, first)
+	}
+	b.do("Enter on a suggestion", chromedp.SendKeys(chromedp.CSS("#wq"), kb.Enter))
+	b.waitFor("a search for the suggestion", `new URLSearchParams(location.search).get('q') === `+jsString(first)+` && document.querySelector('.result')`)
 
 	// A shared URL renders on the server: with JavaScript off.
 	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {

@@ -72,6 +72,7 @@ func TestSearchPage(t *testing.T) {
 			[]string{`<strong aria-current="page">2</strong>`, `class="prev"`, `class="next"`,
 				`href="/?q=` + pq("租机") + `&amp;page=3"`, `href="/?q=` + pq("租机") + `"`},
 			nil},
+		{"relaxed", "/?q=" + pq("注销 喵喵"), 200, []string{"没有同时包含全部搜索词的结果", title}, nil},
 		{"past the last page", "/?q=" + pq("注销") + "&page=5", 200, []string{"这一页已经没有结果了", "回到第 1 页"}, nil},
 		{"kind filter", "/?q=" + pq("支付宝") + "&kind=related", 200,
 			[]string{`data-kind="related"`, `相关条目<span class="n">8</span>`, `文章<span class="n">1</span>`,
