@@ -41,7 +41,7 @@ func (s *Server) logRequests(c *gin.Context) {
 		slog.String("route", c.FullPath()),
 		slog.String("query", redactQuery(c.Request.URL.RawQuery)),
 		slog.Int("status", c.Writer.Status()),
-		slog.Duration("took", time.Since(start)),
+		slog.Float64("took_ms", float64(time.Since(start).Microseconds())/1000),
 		slog.String("client", c.ClientIP()))
 }
 

@@ -13,7 +13,15 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := newRoot().ExecuteContext(ctx); err != nil {
+	go func() {
+		// After the first signal the command shuts down gracefully; a
+		// second one gets the default behaviour (immediate exit).
+		<-ctx.Done()
+		stop()
+	}()
+	root := newRoot()
+	root.AddCommand(newConfigCmd())
+	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "wensou:", err)
 		stop()
 		os.Exit(1)

@@ -1,47 +1,251 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"os/signal"
+	"reflect"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/wensou/wensou/httpapi"
+	"github.com/wensou/wensou/search"
+	"github.com/wensou/wensou/segment"
 )
 
+// serveFlags maps serve's flags to configuration keys. A flag overrides
+// the file and the environment only when it is given.
+var serveFlags = []struct{ flag, key string }{
+	{"addr", "addr"},
+	{"admin-addr", "admin_addr"},
+	{"index", "index"},
+	{"source", "sources"},
+	{"admin-key", "admin_key"},
+	{"search-key", "search_key"},
+	{"log-format", "log_format"},
+	{"log-level", "log_level"},
+	{"trusted-proxy", "trusted_proxies"},
+	{"cors-origin", "cors_origins"},
+	{"user-dict", "dictionaries.user_dict"},
+	{"synonyms", "dictionaries.synonyms"},
+	{"stop-words", "dictionaries.stop_words"},
+	{"rate-limit", "rate_limit.per_second"},
+	{"rate-burst", "rate_limit.burst"},
+	{"max-in-flight", "limits.max_in_flight"},
+}
+
 func newServeCmd() *cobra.Command {
-	var dir, addr, adminKey string
-	var bcfg backendConfig
+	var path string
+	var sets []string
+	var bcfg backendConfig // bound by addAnalysisFlags; copied into Config
 	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Serve the search page and JSON API (without --index: the embedded sample corpus)",
-		Args:  cobra.NoArgs,
+		Use:   "serve [--config FILE]",
+		Short: "Serve the search page and JSON API (without an index: the embedded sample corpus)",
+		Long: `Serve the search page and JSON API.
+
+Configuration comes from --config FILE (YAML, see docs/CONFIG.md and
+wensou.example.yaml), then WENSOU_* environment variables, then flags
+(--set KEY=VALUE sets any key). SIGHUP reloads the file, environment and
+flags: keys, rate limits and log level apply at once; other changes need a
+restart. SIGTERM or SIGINT stops accepting, drains requests in flight,
+closes the index and exits 0.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if adminKey == "" {
-				adminKey = os.Getenv("WENSOU_ADMIN_KEY")
+			load := func() (Config, []string, error) {
+				return loadConfig(path, os.LookupEnv, func(c *Config) error {
+					if err := applyFlags(c, cmd.Flags()); err != nil {
+						return err
+					}
+					return applySets(c, sets)
+				})
 			}
-			bcfg.dir, bcfg.writable = dir, adminKey != ""
-			b, err := openBackendWith(cmd.Context(), bcfg)
-			if err != nil {
-				return err
-			}
-			defer b.close()
-			go b.follow(cmd.Context(), time.Second)
-			deps := httpapi.Deps{Searcher: b.engine, Generation: b.readers.Name}
-			if adminKey != "" {
-				deps.Writer, deps.Admin = b.writable, b
-			}
-			srv, err := httpapi.New(httpapi.Config{Addr: addr, AdminKey: adminKey}, deps)
-			if err != nil {
-				return err
-			}
-			return srv.ListenAndServe(cmd.Context())
+			return runServe(cmd.Context(), cmd.ErrOrStderr(), load)
 		},
 	}
-	cmd.Flags().StringVar(&dir, "index", "", "data directory of the index (default: in-memory index of the embedded sample)")
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT")
-	cmd.Flags().StringVar(&adminKey, "admin-key", "", "Bearer key for write and admin routes (or WENSOU_ADMIN_KEY); none: writes disabled")
+	f := cmd.Flags()
+	f.StringVar(&path, "config", "", "YAML configuration file (see docs/CONFIG.md)")
+	f.StringArrayVar(&sets, "set", nil, "set any configuration key, e.g. --set limits.max_body_bytes=1MiB (repeatable)")
+	f.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	f.String("admin-addr", "", "listener for /metrics and /debug/pprof (default off; keep it on loopback)")
+	f.String("index", "", "data directory of the index (default: in-memory index of the embedded sample)")
+	f.StringArray("source", nil, "source a reindex job reads (file, directory or JSONL; repeatable)")
+	f.String("admin-key", "", "Bearer key for write and admin routes (or WENSOU_ADMIN_KEY); none: writes disabled")
+	f.String("search-key", "", "Bearer key the read API requires (or WENSOU_SEARCH_KEY); none: open")
+	f.String("log-format", "text", "log format: text or json")
+	f.String("log-level", "info", "log level: debug, info, warn, error")
+	f.StringSlice("trusted-proxy", nil, "IP or CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
+	f.StringSlice("cors-origin", nil, "origin whose pages may call search and suggest from a browser (repeatable)")
+	f.Float64("rate-limit", 0, "requests per second per client on the query routes (default 10; negative: off)")
+	f.Int("rate-burst", 0, "rate limit bucket size per client (default 50)")
+	f.Int("max-in-flight", 0, "concurrent query requests before 503 overloaded (default 4×CPUs; negative: unbounded)")
 	addAnalysisFlags(cmd, &bcfg)
-	cmd.Flags().StringArrayVar(&bcfg.sources, "source", nil, "source a reindex job reads (file, directory or JSONL; repeatable)")
 	return cmd
+}
+
+// applyFlags copies the flags that were given into c.
+func applyFlags(c *Config, fs *pflag.FlagSet) error {
+	fields := map[string]configField{}
+	for _, f := range configFields(c) {
+		fields[f.key] = f
+	}
+	for _, m := range serveFlags {
+		fl := fs.Lookup(m.flag)
+		if fl == nil || !fl.Changed {
+			continue
+		}
+		val := fl.Value.String()
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			val = strings.Join(sv.GetSlice(), ",")
+		}
+		if err := fields[m.key].set(val); err != nil {
+			return fmt.Errorf("--%s: %w", m.flag, err)
+		}
+	}
+	return nil
+}
+
+// newLogger builds the process's logger: text or JSON on w, at level.
+func newLogger(w io.Writer, format string, level *slog.LevelVar) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// runServe serves until ctx ends: load gives the configuration at start
+// and again on every SIGHUP.
+func runServe(ctx context.Context, logw io.Writer, load func() (Config, []string, error)) error {
+	c, warnings, err := load()
+	if err != nil {
+		return err
+	}
+	var level slog.LevelVar
+	lv, _ := parseLevel(c.LogLevel)
+	level.Set(lv)
+	logger := newLogger(logw, c.LogFormat, &level)
+	slog.SetDefault(logger)
+	for _, w := range warnings {
+		logger.Warn("configuration", "warning", w)
+	}
+
+	b, err := openBackendWith(ctx, backendConfig{
+		dir: c.Index, writable: c.AdminKey != "", sources: c.Sources,
+		segment: segment.Config{UserDict: c.Dictionaries.UserDict, Synonyms: c.Dictionaries.Synonyms, StopWords: c.Dictionaries.StopWords},
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		b.close()
+		logger.Info("index closed")
+	}()
+	// The engine with the configured query limits (openBackendWith builds
+	// one with the defaults).
+	b.engine = search.New(b.readers, func() search.Analysis { return b.seg() }, c.searchConfig())
+	go b.follow(ctx, time.Second)
+
+	deps := httpapi.Deps{Searcher: b.engine, Generation: b.readers.Name}
+	if c.AdminKey != "" {
+		deps.Writer, deps.Admin = b.writable, b
+	}
+	srv, err := httpapi.New(c.httpConfig(logger), deps)
+	if err != nil {
+		return err
+	}
+	if c.AdminAddr != "" {
+		stop, err := serveAdmin(ctx, logger, c.AdminAddr, srv.AdminHandler())
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				c = reload(logger, c, load, srv, &level, b)
+			}
+		}
+	}()
+	err = srv.ListenAndServe(ctx)
+	if err == nil {
+		logger.Info("shut down: requests drained")
+	}
+	return err
+}
+
+// reload applies a new configuration to the running server and returns
+// the configuration now in force.
+func reload(logger *slog.Logger, old Config, load func() (Config, []string, error), srv *httpapi.Server, level *slog.LevelVar, b any) Config {
+	c, warnings, err := load()
+	if err != nil {
+		logger.Error("reload failed; the running configuration stays", "err", err)
+		return old
+	}
+	for _, w := range warnings {
+		logger.Warn("configuration", "warning", w)
+	}
+	srv.Reload(c.dynamic())
+	lv, _ := parseLevel(c.LogLevel)
+	level.Set(lv)
+	var restart []string
+	oldFields, newFields := configFields(&old), configFields(&c)
+	for i, f := range newFields {
+		switch f.key {
+		case "admin_key", "search_key", "rate_limit.per_second", "rate_limit.burst", "log_level":
+			continue
+		}
+		if !reflect.DeepEqual(f.v.Interface(), oldFields[i].v.Interface()) {
+			restart = append(restart, f.key)
+		}
+	}
+	// Another step (dictionaries) may hook in by giving the backend an
+	// OnReload method.
+	if h, ok := b.(interface{ OnReload() }); ok {
+		h.OnReload()
+	}
+	logger.Info("configuration reloaded: keys, rate limits and log level applied", "need_restart", restart)
+	return c
+}
+
+// serveAdmin serves the admin handler (metrics, pprof) on addr until ctx
+// ends; stop waits for it to finish.
+func serveAdmin(ctx context.Context, logger *slog.Logger, addr string, h http.Handler) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("admin listener", "err", err)
+		}
+	}()
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	logger.Info("admin listener (metrics, pprof)", "addr", ln.Addr().String())
+	return func() { <-done }, nil
 }
