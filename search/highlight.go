@@ -1,8 +1,7 @@
 package search
 
 import (
-	"html"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -20,20 +19,28 @@ const (
 // Overlapping and touching spans merge into one mark; spans are widened to
 // whole UTF-8 characters, so a mark never splits one.
 func Mark(text string, spans []Span) string {
-	return markRange(text, mergeSpans(text, spans), 0, len(text))
+	var b strings.Builder
+	markRange(&b, text, mergeSpans(text, spans), 0, len(text))
+	return b.String()
 }
 
 // mergeSpans clamps spans to text and to character boundaries, sorts them
 // and merges overlapping or adjacent ones.
 func mergeSpans(text string, spans []Span) []Span {
 	out := make([]Span, 0, len(spans))
+	sorted := true
 	for _, s := range spans {
 		s.Start, s.End = runeFloor(text, s.Start), runeCeil(text, s.End)
 		if s.Start < s.End {
+			if n := len(out); n > 0 && s.Start < out[n-1].Start {
+				sorted = false
+			}
 			out = append(out, s)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	if !sorted {
+		slices.SortStableFunc(out, func(a, b Span) int { return a.Start - b.Start })
+	}
 	merged := out[:0]
 	for _, s := range out {
 		if n := len(merged); n > 0 && s.Start <= merged[n-1].End {
@@ -45,9 +52,9 @@ func mergeSpans(text string, spans []Span) []Span {
 	return merged
 }
 
-// markRange escapes text[from:to] and marks the merged spans inside it.
-func markRange(text string, spans []Span, from, to int) string {
-	var b strings.Builder
+// markRange writes text[from:to] escaped to b with the merged spans inside
+// it marked.
+func markRange(b *strings.Builder, text string, spans []Span, from, to int) {
 	b.Grow(to - from + 32)
 	at := from
 	for _, s := range spans {
@@ -55,14 +62,40 @@ func markRange(text string, spans []Span, from, to int) string {
 			continue
 		}
 		start, end := max(s.Start, from), min(s.End, to)
-		b.WriteString(html.EscapeString(text[at:start]))
+		escapeTo(b, text[at:start])
 		b.WriteString(markOpen)
-		b.WriteString(html.EscapeString(text[start:end]))
+		escapeTo(b, text[start:end])
 		b.WriteString(markClose)
 		at = end
 	}
-	b.WriteString(html.EscapeString(text[at:to]))
-	return b.String()
+	escapeTo(b, text[at:to])
+}
+
+// escapeTo writes s to b escaped exactly as html.EscapeString does, without
+// building an intermediate string.
+func escapeTo(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
 }
 
 func runeFloor(text string, i int) int {
@@ -95,7 +128,7 @@ func Snippet(text string, spans []Span, size int) string {
 	if from > 0 && !endsSentence(text[:from]) {
 		b.WriteString(ellipsis)
 	}
-	b.WriteString(markRange(text, spans, from, to))
+	markRange(&b, text, spans, from, to)
 	if to < len(text) && !endsSentence(text[:to]) {
 		b.WriteString(ellipsis)
 	}
@@ -116,30 +149,61 @@ func window(text string, spans []Span, size int) (int, int) {
 }
 
 // bestAnchor returns the start of the span that begins the window of size
-// characters holding the most spans; 0 without spans.
+// characters holding the most spans; 0 without spans. spans are merged
+// (sorted, disjoint), so the windows' ends only move forward: one pass over
+// the text and the spans, not one window walk per span.
 func bestAnchor(text string, spans []Span, size int) int {
 	best, bestCount := 0, 0
+	width := size * 2 / 3
+	limit, j, n := 0, 0, 0 // window of span i ends at limit; spans[i:j] end inside it, n bytes
 	for i, s := range spans {
-		limit := advance(text, s.Start, size*2/3)
-		n := 0
-		for _, t := range spans[i:] {
-			if t.End > limit {
-				break
-			}
-			n += t.End - t.Start
+		if i == 0 {
+			limit = advance(text, s.Start, width)
+		} else {
+			limit = advance(text, limit, runesBetween(text, spans[i-1].Start, s.Start))
+		}
+		if j < i {
+			j, n = i, 0
+		}
+		for j < len(spans) && spans[j].End <= limit {
+			n += spans[j].End - spans[j].Start
+			j++
 		}
 		if n > bestCount {
 			best, bestCount = s.Start, n
+		}
+		if j > i {
+			n -= s.End - s.Start
 		}
 	}
 	return best
 }
 
+// runesBetween counts the characters from byte offset i to j, stepping as
+// advance does.
+func runesBetween(text string, i, j int) int {
+	n := 0
+	for i < j && i < len(text) {
+		i += runeLen(text, i)
+		n++
+	}
+	return n
+}
+
+// runeLen is the width of the character at i, as utf8.DecodeRuneInString
+// counts it (1 for an invalid byte), with a fast path for ASCII.
+func runeLen(text string, i int) int {
+	if text[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, w := utf8.DecodeRuneInString(text[i:])
+	return w
+}
+
 // advance moves n characters forward from byte offset i.
 func advance(text string, i, n int) int {
 	for ; n > 0 && i < len(text); n-- {
-		_, w := utf8.DecodeRuneInString(text[i:])
-		i += w
+		i += runeLen(text, i)
 	}
 	return i
 }
