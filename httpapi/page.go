@@ -338,30 +338,30 @@ func (s *Server) pageError(c *gin.Context, d *pageData, err error) int {
 	case "empty_query":
 		e.Message = "请输入要搜索的内容。"
 	case "query_too_long":
-		e.Message = "搜索词太长了,请精简到几个关键词再试。"
+		e.Message = "搜索词太长了，请精简到几个关键词再试。"
 	case "too_many_terms":
-		e.Message = "搜索词太多了,请减少一些词再试。"
+		e.Message = "搜索词太多了，请减少一些词再试。"
 	case "only_exclusions":
-		e.Message = "请至少输入一个要查找的词:不能只有以“-”开头的排除词。"
+		e.Message = "请至少输入一个要查找的词：不能只有以“-”开头的排除词。"
 	case "bad_page":
-		e.Message = "页码不正确:页码应是从 1 开始的整数。"
+		e.Message = "页码不正确：页码应是从 1 开始的整数。"
 		e.Fix = link{Label: "查看第 1 页", URL: st.withPage(1).URL()}
 	case "bad_size":
-		e.Message = "每页条数不正确:应是 1 到 100 之间的整数。"
+		e.Message = "每页条数不正确：应是 1 到 100 之间的整数。"
 		st.Size = pageSize
 		e.Fix = link{Label: "按默认每页 10 条查看", URL: st.withPage(1).URL()}
 	case "too_deep":
-		e.Message = "翻得太深了:最多只能查看前 10000 条结果。"
+		e.Message = "翻得太深了：最多只能查看前 10000 条结果。"
 		e.Fix = link{Label: "回到第 1 页", URL: st.withPage(1).URL()}
 	case "bad_filter":
-		e.Message = "筛选或排序条件不正确:日期请写成 2025-06-01 这样的格式,开始日期不能晚于结束日期。"
+		e.Message = "筛选或排序条件不正确：日期请写成 2025-06-01 这样的格式，开始日期不能晚于结束日期。"
 		e.Fix = link{Label: "清除筛选条件", URL: pageState{Q: st.Q, Size: st.Size}.URL()}
 		d.State.Kind, d.State.Sort, d.State.From, d.State.To = "", "", "", ""
 	case "timeout", "canceled":
-		e.Message = "搜索超时了,请稍后再试。"
+		e.Message = "搜索超时了，请稍后再试。"
 		e.Fix = link{Label: "重试", URL: st.URL()}
 	default:
-		e.Message = "抱歉,搜索服务出了点问题,请稍后再试。"
+		e.Message = "抱歉，搜索服务出了点问题，请稍后再试。"
 		e.RequestID = requestID(c)
 	}
 	if status >= 500 {
@@ -556,8 +556,8 @@ func (s *Server) render(c *gin.Context, status int, d *pageData) {
 		slog.ErrorContext(c.Request.Context(), "render page", "err", err, "request_id", requestID(c))
 		status = http.StatusInternalServerError
 		buf.Reset()
-		buf.WriteString(`<!doctype html><meta charset="utf-8"><title>文搜</title><p>抱歉,页面出错了,请稍后再试。(编号 ` +
-			template.HTMLEscapeString(requestID(c)) + `)</p>`)
+		buf.WriteString(`<!doctype html><meta charset="utf-8"><title>文搜</title><p>抱歉，页面出错了，请稍后再试。（编号 ` +
+			template.HTMLEscapeString(requestID(c)) + `）</p>`)
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")

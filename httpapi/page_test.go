@@ -60,12 +60,12 @@ func TestSearchPage(t *testing.T) {
 				`value="注销"`, `2025年6月`},
 			[]string{`class="pager"`}},
 		{"script in query is escaped", "/?q=" + pq(`<script>alert(1)</script>`), 200,
-			[]string{`&lt;script&gt;alert(1)&lt;/script&gt;`, "抱歉,没有找到"},
+			[]string{`&lt;script&gt;alert(1)&lt;/script&gt;`, "抱歉，没有找到"},
 			[]string{"<script>alert"}},
 		{"quote in query is escaped", "/?q=" + pq(`"><img src=x onerror=alert(1)>`), 200,
 			[]string{`&#34;&gt;&lt;img src=x onerror=alert(1)&gt;`}, []string{"<img src=x"}},
 		{"no results helps", "/?q=" + pq("喵喵喵呜"), 200,
-			[]string{"抱歉,没有找到与“<em>喵喵喵呜</em>”相关的结果", "建议您", "拼音", "大家都在搜",
+			[]string{"抱歉，没有找到与“<em>喵喵喵呜</em>”相关的结果", "建议您", "拼音", "大家都在搜",
 				`href="/?q=` + pq("租机") + `"`},
 			[]string{`class="result"`, `class="tabs"`, `class="tools"`}},
 		{"page 2", "/?q=" + pq("租机") + "&page=2", 200,
@@ -83,7 +83,7 @@ func TestSearchPage(t *testing.T) {
 		{"month filter", "/?q=" + pq("注销") + "&from=2025-06-01&to=2025-06-30", 200,
 			[]string{title, `2025-06-01 至 2025-06-30`}, nil},
 		{"filter finds nothing", "/?q=" + pq("注销") + "&from=2025-07-01", 200,
-			[]string{"抱歉,没有找到", "去掉筛选条件", `class="tabs"`, `class="zero" data-kind="related"`}, []string{title}},
+			[]string{"抱歉，没有找到", "去掉筛选条件", `class="tabs"`, `class="zero" data-kind="related"`}, []string{title}},
 		// Bad parameters: the page with a friendly message, status 400
 		// like the API, never an error dump.
 		{"page not a number", "/?q=" + pq("注销") + "&page=abc", 400,

@@ -151,7 +151,7 @@
         li.addEventListener('click', function () { pick(i); });
         list.appendChild(li);
       });
-      live.textContent = sugs.length ? sugs.length + ' 条搜索建议,按上下方向键选择' : '';
+      live.textContent = sugs.length ? sugs.length + ' 条搜索建议，按上下方向键选择' : '';
       if (sugs.length && document.activeElement === input) open();
       else close();
     }
