@@ -193,7 +193,7 @@ func (b builder) word(w, only string) bluge.Query {
 	}
 	if only == "" && isLatin(w) {
 		for _, t := range terms(b.a.PinyinQuery(), w) {
-			or.AddShould(bluge.NewTermQuery(t).SetField(indexer.FieldTitlePinyin).SetBoost(b.w.Pinyin))
+			or.AddShould(inField(bluge.NewTermQuery(t).SetField(indexer.FieldTitlePinyin).SetBoost(b.w.Pinyin), indexer.FieldTitlePinyin))
 		}
 	}
 	return or
@@ -203,9 +203,9 @@ func (b builder) word(w, only string) bluge.Query {
 // all), as a word and as bigrams, with the field weights scaled by scale.
 func (b builder) addWord(or *bluge.BooleanQuery, w, only string, scale float64) {
 	for _, f := range b.w.fields(only) {
-		or.AddShould(bluge.NewTermQuery(w).SetField(f.words).SetBoost(f.wWords * scale))
+		or.AddShould(inField(bluge.NewTermQuery(w).SetField(f.words).SetBoost(f.wWords*scale), f.words))
 		if bq := b.bigramQuery(w, f.bigrams, f.wBig*scale); bq != nil {
-			or.AddShould(bq)
+			or.AddShould(inField(bq, f.bigrams))
 		}
 	}
 }

@@ -217,3 +217,26 @@ func TestZeroResultLogAndPopularSuggestions(t *testing.T) {
 		t.Errorf("suggestions for 租机 = %+v, want the popular query 租机宝", sug)
 	}
 }
+
+func TestExplainByField(t *testing.T) {
+	e := testEngine(t)
+	res, err := e.Search(context.Background(), Request{Query: "注销", Size: 1, Explain: true})
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatal(err)
+	}
+	h := res.Hits[0]
+	sum := 0.0
+	for _, v := range h.ScoreByField {
+		sum += v
+	}
+	if h.ScoreByField["title"] <= h.ScoreByField["body"] || h.ScoreByField["title"] <= h.ScoreByField["title_bg"] {
+		t.Errorf("score by field %v: the whole-word title match should lead", h.ScoreByField)
+	}
+	if d := sum - h.Score; d > 1e-6 || d < -1e-6 {
+		t.Errorf("fields sum to %f, score is %f", sum, h.Score)
+	}
+	plain := search(t, e, "注销").Hits[0]
+	if plain.ScoreByField != nil || plain.Explain != nil || plain.Score != h.Score {
+		t.Errorf("without explain: %v %s, score %f vs %f", plain.ScoreByField, plain.Explain, plain.Score, h.Score)
+	}
+}

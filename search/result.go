@@ -32,15 +32,17 @@ func (r Result) MarshalJSON() ([]byte, error) {
 // Hit is one matching document, with its title and a snippet of its body
 // HTML-escaped and the matches marked with <mark>.
 type Hit struct {
-	ID          string          `json:"id"`
-	Kind        string          `json:"kind"`
-	Title       string          `json:"title"`
-	URL         string          `json:"url,omitempty"`
-	Published   string          `json:"published,omitempty"`
-	Score       float64         `json:"score"`
-	TitleHTML   string          `json:"title_html"`
-	SnippetHTML string          `json:"snippet_html"`
-	Explain     json.RawMessage `json:"explain,omitempty"`
+	ID          string  `json:"id"`
+	Kind        string  `json:"kind"`
+	Title       string  `json:"title"`
+	URL         string  `json:"url,omitempty"`
+	Published   string  `json:"published,omitempty"`
+	Score       float64 `json:"score"`
+	TitleHTML   string  `json:"title_html"`
+	SnippetHTML string  `json:"snippet_html"`
+	// With explain=true: the score by field and bluge's full explanation.
+	ScoreByField map[string]float64 `json:"score_by_field,omitempty"`
+	Explain      json.RawMessage    `json:"explain,omitempty"`
 }
 
 // hit builds a Hit from a match: stored fields plus highlights from the
@@ -71,6 +73,7 @@ func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool) (Hit, error) {
 	h.TitleHTML = Mark(h.Title, spans(m, indexer.FieldTitle, indexer.FieldTitleBigram))
 	h.SnippetHTML = Snippet(body, spans(m, indexer.FieldBody, indexer.FieldBodyBigram), e.cfg.SnippetSize)
 	if explain && m.Explanation != nil {
+		h.ScoreByField = scoreByField(m.Explanation)
 		h.Explain, err = json.Marshal(m.Explanation)
 	}
 	return h, err

@@ -11,6 +11,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newIndexCmd(), newServeCmd(), newSearchCmd(), newEvalCmd())
+	root.AddCommand(newIndexCmd(), newServeCmd(), newSearchCmd(), newEvalCmd(), newAnalyzeCmd())
+	root.AddCommand(newBenchCmd())
 	return root
 }

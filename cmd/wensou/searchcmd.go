@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,9 +52,25 @@ func printResult(w io.Writer, res *search.Result) error {
 	for i, h := range res.Hits {
 		n := (res.Page-1)*res.Size + i + 1
 		fmt.Fprintf(w, "%3d. [%s] %s  (%.3f)\n     %s\n", n, h.Kind, h.TitleHTML, h.Score, h.URL)
+		if len(h.ScoreByField) > 0 {
+			fmt.Fprintf(w, "     score by field: %s\n", formatScores(h.ScoreByField))
+		}
 		if h.SnippetHTML != "" {
 			fmt.Fprintf(w, "     %s\n", strings.ReplaceAll(h.SnippetHTML, "\n", " "))
 		}
 	}
 	return nil
+}
+
+func formatScores(m map[string]float64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] })
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %.3f", k, m[k])
+	}
+	return strings.Join(parts, ", ")
 }
