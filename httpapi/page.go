@@ -136,14 +136,15 @@ var corsPaths = map[string]bool{"/api/search": true, "/api/suggest": true}
 // cors lets the origins of Config.CORSOrigins call the public API from a
 // browser (the widget on another site). Without CORSOrigins only the
 // page's own origin can (no header is sent). Other routes are untouched.
+// The answer depends on Origin (Vary), so a shared cache never hands one
+// origin's answer to another.
 func (s *Server) cors(c *gin.Context) {
-	origin := c.GetHeader("Origin")
-	if origin == "" || !corsPaths[c.Request.URL.Path] {
+	if !corsPaths[c.Request.URL.Path] {
 		c.Next()
 		return
 	}
 	c.Header("Vary", "Origin")
-	if s.corsAllowed(origin) {
+	if origin := c.GetHeader("Origin"); origin != "" && s.corsAllowed(origin) {
 		c.Header("Access-Control-Allow-Origin", origin)
 	}
 	c.Next()
@@ -280,6 +281,7 @@ type pageHit struct {
 	TitleHTML, SnippetHTML template.HTML
 	URL, DisplayURL, Date  string
 	Kind, KindLabel        string
+	Related                []link // 相关阅读 under the first articles
 }
 
 type link struct {
@@ -388,6 +390,7 @@ func (s *Server) fillResults(c *gin.Context, d *pageData, req search.Request, re
 			KindLabel:   kindLabels[h.Kind],
 		})
 	}
+	s.addRelated(c.Request.Context(), d.Hits, res.Hits)
 	d.PastEnd = len(res.Hits) == 0 && res.Total > 0
 	d.Pager, d.Prev, d.Next = pager(st, res.Total)
 
@@ -429,6 +432,36 @@ func (s *Server) fillResults(c *gin.Context, d *pageData, req search.Request, re
 	d.ShowTools = res.Total > 0 || st.Filtered()
 	if len(res.Hits) == 0 && res.Total == 0 {
 		d.Suggestions = s.pageSuggestions(c.Request.Context(), st.Q)
+	}
+}
+
+const (
+	relatedArticles = 2 // articles of a page that show related links
+	relatedLinks    = 4 // links under each
+)
+
+// addRelated puts a few 相关阅读 links (GET /api/docs/:id/related) under
+// the first articles of the page, like the sub-links of a big result.
+// They are extras: an error just leaves them out.
+func (s *Server) addRelated(ctx context.Context, out []pageHit, hits []search.Hit) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.SearchTimeout)
+	defer cancel()
+	n := 0
+	for i, h := range hits {
+		if h.Kind != string(corpus.KindArticle) || n == relatedArticles {
+			continue
+		}
+		n++
+		rel, err := s.searcher.Related(ctx, h.ID, relatedLinks)
+		if err != nil {
+			slog.WarnContext(ctx, "related links", "id", h.ID, "err", err)
+			continue
+		}
+		for _, r := range rel {
+			if r.URL != "" {
+				out[i].Related = append(out[i].Related, link{Label: r.Title, URL: r.URL})
+			}
+		}
 	}
 }
 
