@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blugelabs/bluge"
@@ -207,6 +208,10 @@ func (b builder) addWord(or *bluge.BooleanQuery, w, only string, scale float64) 
 		if bq := b.bigramQuery(w, f.bigrams, f.wBig*scale); bq != nil {
 			or.AddShould(inField(bq, f.bigrams))
 		}
+		if c, ok := loneHan(w); ok { // 贷: inside 贷款 and 网贷 alike
+			or.AddShould(inField(bluge.NewPrefixQuery(c).SetField(f.bigrams).SetBoost(f.wBig*scale), f.bigrams))
+			or.AddShould(inField(bluge.NewWildcardQuery("?"+c).SetField(f.bigrams).SetBoost(f.wBig*scale), f.bigrams))
+		}
 	}
 }
 
@@ -347,4 +352,11 @@ func terms(a *analysis.Analyzer, text string) []string {
 
 func isLatin(s string) bool {
 	return s != "" && strings.IndexFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) < 0
+}
+
+// loneHan reports whether w is one Han character: the bigram fields hold
+// it only inside bigrams, so it is looked for as their first or second half.
+func loneHan(w string) (string, bool) {
+	r, n := utf8.DecodeRuneInString(w)
+	return w, n == len(w) && unicode.Is(unicode.Han, r)
 }

@@ -131,11 +131,12 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 // run searches with every clause required, then, when that finds nothing
 // and there was more than one clause, with any clause.
 func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, req Request) (*Result, error) {
-	res, err := e.once(ctx, r, b.build(q, true), req)
+	qr := queryRunes(b.a, q)
+	res, err := e.once(ctx, r, b.build(q, true), req, qr)
 	if err != nil || res.Total > 0 || positives(q) < 2 {
 		return res, err
 	}
-	res, err = e.once(ctx, r, b.build(q, false), req)
+	res, err = e.once(ctx, r, b.build(q, false), req, qr)
 	if res != nil {
 		res.Relaxed = true
 	}
@@ -152,7 +153,7 @@ func positives(q Query) int {
 	return n
 }
 
-func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req Request) (*Result, error) {
+func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req Request, qr runeSet) (*Result, error) {
 	res := &Result{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{},
 		Facets: Facets{Kind: map[string]uint64{}, Month: map[string]uint64{}}}
 	if bq == nil {
@@ -176,7 +177,7 @@ func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req 
 		if m == nil {
 			break
 		}
-		h, err := e.hit(m, req.Explain)
+		h, err := e.hit(m, req.Explain, qr)
 		if err != nil {
 			return nil, err
 		}

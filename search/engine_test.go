@@ -240,3 +240,14 @@ func TestExplainByField(t *testing.T) {
 		t.Errorf("without explain: %v %s, score %f vs %f", plain.ScoreByField, plain.Explain, plain.Score, h.Score)
 	}
 }
+
+func TestSingleCharacterQuery(t *testing.T) {
+	e := testEngine(t, extraDocs...)
+	res := search(t, e, "贷")
+	if res.Total < 5 || res.Hits[0].ID != "article-1000" {
+		t.Fatalf("贷: %d hits, first %v; want the 网贷/贷款 documents", res.Total, ids(res))
+	}
+	if !strings.Contains(res.Hits[0].SnippetHTML, "贷</mark>") {
+		t.Errorf("snippet %q marks no 贷", res.Hits[0].SnippetHTML)
+	}
+}

@@ -83,7 +83,7 @@ func (rh *relatedHits) add(ctx context.Context, q bluge.Query, n int) error {
 		if err != nil || m == nil {
 			return err
 		}
-		h, err := rh.e.hit(m, false)
+		h, err := rh.e.hit(m, false, nil)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	bsearch "github.com/blugelabs/bluge/search"
 
@@ -47,7 +48,7 @@ type Hit struct {
 
 // hit builds a Hit from a match: stored fields plus highlights from the
 // match locations of the word and bigram fields of the same text.
-func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool) (Hit, error) {
+func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool, qr runeSet) (Hit, error) {
 	h := Hit{Score: m.Score}
 	var body string
 	err := m.VisitStoredFields(func(field string, value []byte) bool {
@@ -70,8 +71,8 @@ func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool) (Hit, error) {
 	if err != nil {
 		return h, err
 	}
-	h.TitleHTML = Mark(h.Title, spans(m, indexer.FieldTitle, indexer.FieldTitleBigram))
-	h.SnippetHTML = Snippet(body, spans(m, indexer.FieldBody, indexer.FieldBodyBigram), e.cfg.SnippetSize)
+	h.TitleHTML = Mark(h.Title, e.spans(m, h.Title, indexer.FieldTitle, indexer.FieldTitleBigram, qr))
+	h.SnippetHTML = Snippet(body, e.spans(m, body, indexer.FieldBody, indexer.FieldBodyBigram, qr), e.cfg.SnippetSize)
 	if explain && m.Explanation != nil {
 		h.ScoreByField = scoreByField(m.Explanation)
 		h.Explain, err = json.Marshal(m.Explanation)
@@ -79,15 +80,67 @@ func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool) (Hit, error) {
 	return h, err
 }
 
-// spans collects the match locations of fields (which index the same text).
-func spans(m *bsearch.DocumentMatch, fields ...string) []Span {
+// spans collects the match locations of a word field and the bigram field
+// of the same text. Bigram matches are trimmed to the characters the query
+// has (a query 贷 matched through the bigram 网贷 marks 贷, not 网贷).
+func (e *Engine) spans(m *bsearch.DocumentMatch, text, words, bigrams string, qr runeSet) []Span {
 	var out []Span
-	for _, f := range fields {
-		for _, locs := range m.Locations[f] {
-			for _, l := range locs {
-				out = append(out, Span{Start: l.Start, End: l.End})
+	for _, locs := range m.Locations[words] {
+		for _, l := range locs {
+			out = append(out, Span{Start: l.Start, End: l.End})
+		}
+	}
+	for _, locs := range m.Locations[bigrams] {
+		for _, l := range locs {
+			if sp, ok := qr.trim(text, Span{Start: l.Start, End: l.End}, e.analysis()); ok {
+				out = append(out, sp)
 			}
 		}
 	}
 	return out
+}
+
+// runeSet holds the normalised characters of a query; nil keeps spans whole.
+type runeSet map[rune]bool
+
+func queryRunes(a Analysis, q Query) runeSet {
+	set := runeSet{}
+	for _, c := range q.Clauses {
+		if !c.Negate {
+			for _, r := range a.Normalize(c.Text) {
+				set[r] = true
+			}
+		}
+	}
+	return set
+}
+
+// trim shrinks sp from both ends to characters of the set.
+func (qr runeSet) trim(text string, sp Span, a Analysis) (Span, bool) {
+	if qr == nil {
+		return sp, true
+	}
+	has := func(s string) bool {
+		for _, r := range a.Normalize(s) {
+			if !qr[r] {
+				return false
+			}
+		}
+		return true
+	}
+	for sp.Start < sp.End {
+		_, n := utf8.DecodeRuneInString(text[sp.Start:sp.End])
+		if has(text[sp.Start : sp.Start+n]) {
+			break
+		}
+		sp.Start += n
+	}
+	for sp.Start < sp.End {
+		_, n := utf8.DecodeLastRuneInString(text[sp.Start:sp.End])
+		if has(text[sp.End-n : sp.End]) {
+			break
+		}
+		sp.End -= n
+	}
+	return sp, sp.Start < sp.End
 }
