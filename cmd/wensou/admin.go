@@ -79,3 +79,14 @@ func (b *backend) WaitJob(ctx context.Context, id string) (indexer.Job, error) {
 
 // ZeroResults lists the queries that found nothing.
 func (b *backend) ZeroResults(n int) []search.QueryCount { return b.engine.ZeroResults(n) }
+
+// OnReload runs on SIGHUP: the dictionaries are read again and the index
+// re-analysed in the background, as POST /api/admin/dictionary/reload does.
+func (b *backend) OnReload() {
+	j, err := b.ReloadDictionary()
+	if err != nil {
+		slog.Error("dictionary reload on SIGHUP", "err", err)
+		return
+	}
+	slog.Info("dictionary reload started", "job", j.ID)
+}
