@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -99,4 +102,38 @@ func TestKillServerAfterPush(t *testing.T) {
 		s2.cmd.Process.Signal(syscall.SIGTERM)
 		s2.cmd.Wait()
 	}
+}
+
+// TestSIGHUPReloadsDictionary: a word added to the user dictionary of a
+// running server takes effect on SIGHUP, without a restart.
+func TestSIGHUPReloadsDictionary(t *testing.T) {
+	const word = "酷租宝盒"
+	dict := filepath.Join(t.TempDir(), "user.dict")
+	if err := os.WriteFile(dict, []byte("# empty\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, "--user-dict", dict)
+	words := func() int {
+		var an struct{ Fields []struct{ Tokens []any } }
+		resp, err := http.Get(s.base + "/api/analyze?text=" + url.QueryEscape(word))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(&an); err != nil || len(an.Fields) == 0 {
+			t.Fatalf("analyze: %v %+v", err, an)
+		}
+		return len(an.Fields[0].Tokens)
+	}
+	if n := words(); n < 2 {
+		t.Fatalf("%s is one word before the reload", word)
+	}
+	os.WriteFile(dict, []byte(word+" 50000 nz\n"), 0o644)
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if words() == 1 {
+			return
+		}
+	}
+	t.Fatal("SIGHUP did not reload the user dictionary within 30 s")
 }
