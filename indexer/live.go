@@ -130,6 +130,19 @@ func (d *Dir) Refresh(h *Readers) (bool, error) {
 // Watch refreshes h from d every interval until ctx ends, logging switches
 // and errors (the old generation keeps serving on error).
 func (d *Dir) Watch(ctx context.Context, h *Readers, interval time.Duration) {
+	poll(ctx, interval, func() (bool, error) { return d.Refresh(h) }, h.Name)
+}
+
+// Watch follows the data directory's CURRENT every interval until ctx
+// ends (see Follow); an in-memory Writable has nothing to follow.
+func (x *Writable) Watch(ctx context.Context, interval time.Duration) {
+	if x.dir != nil {
+		poll(ctx, interval, x.Follow, x.readers.Name)
+	}
+}
+
+// poll calls switchGen every interval until ctx ends and logs what it did.
+func poll(ctx context.Context, interval time.Duration, switchGen func() (bool, error), name func() string) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -138,11 +151,11 @@ func (d *Dir) Watch(ctx context.Context, h *Readers, interval time.Duration) {
 			return
 		case <-t.C:
 		}
-		switched, err := d.Refresh(h)
+		switched, err := switchGen()
 		if err != nil {
-			slog.Error("refresh index", "dir", d.path, "err", err)
+			slog.Error("follow index generation", "err", err)
 		} else if switched {
-			slog.Info("switched index generation", "dir", d.path, "generation", h.Name())
+			slog.Info("switched index generation", "generation", name())
 		}
 	}
 }

@@ -125,26 +125,11 @@ func (b *backend) openSample(ctx context.Context) error {
 // follow keeps the served generation in step with the data directory's
 // CURRENT until ctx ends.
 func (b *backend) follow(ctx context.Context, every time.Duration) {
-	if b.dir == nil {
-		return
-	}
-	if b.writable == nil {
+	switch {
+	case b.writable != nil:
+		b.writable.Watch(ctx, every)
+	case b.dir != nil:
 		b.dir.Watch(ctx, b.readers, every)
-		return
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if switched, err := b.writable.Follow(); err != nil {
-			slog.Error("follow index generation", "err", err)
-		} else if switched {
-			slog.Info("switched index generation", "generation", b.readers.Name())
-		}
 	}
 }
 
