@@ -251,3 +251,23 @@ func TestSingleCharacterQuery(t *testing.T) {
 		t.Errorf("snippet %q marks no 贷", res.Hits[0].SnippetHTML)
 	}
 }
+
+func TestTraditionalDocumentHighlightedInTraditional(t *testing.T) {
+	doc := corpus.Document{ID: "trad", Kind: corpus.KindArticle, Title: "網貸帳戶註銷指南", Body: "如何註銷網貸帳戶？先結清欠款。"}
+	e := testEngine(t, doc)
+	for _, q := range []string{"网贷账户", "網貸帳戶", "ＷＡＮＧ网贷"[len("ＷＡＮＧ"):]} {
+		res := search(t, e, q)
+		var h *Hit
+		for i := range res.Hits {
+			if res.Hits[i].ID == "trad" {
+				h = &res.Hits[i]
+			}
+		}
+		if h == nil {
+			t.Fatalf("%s: the Traditional document was not found", q)
+		}
+		if !strings.HasPrefix(h.TitleHTML, "<mark>網貸") || !strings.Contains(h.SnippetHTML, "<mark>網貸") {
+			t.Errorf("%s: title_html %q snippet_html %q, want marks on the Traditional text", q, h.TitleHTML, h.SnippetHTML)
+		}
+	}
+}
