@@ -16,13 +16,14 @@ func TestSynonyms(t *testing.T) {
 		term string
 		want []string
 	}{
-		{"网贷", []string{"网络贷款", "网络借贷"}},
+		{"网贷", []string{"网络贷款", "网络借贷", "网路贷款", "网路借贷"}},
+		{"網路貸款", []string{"网贷", "网络贷款", "网络借贷", "网路借贷"}}, // Taiwan 網路 folds to 网路, not 网络
 		{"注销", []string{"销户"}},
 		{"取消", []string{"撤销"}},
 		{"手机", []string{"移动电话"}},
 		{"退款", []string{"退钱"}},
-		{"網貸", []string{"网络贷款", "网络借贷"}}, // not normalised: normalised for the caller
-		{"0首付", nil},                     // Normalize unifies 零首付 already
+		{"網貸", []string{"网络贷款", "网络借贷", "网路贷款", "网路借贷"}}, // not normalised: normalised for the caller
+		{"0首付", nil}, // Normalize unifies 零首付 already
 		{"银行", nil},
 	}
 	for _, tt := range tests {
