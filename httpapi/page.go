@@ -322,12 +322,30 @@ func (s *Server) page(c *gin.Context) {
 		cancel()
 	}
 	if err != nil {
-		status := s.pageError(c, d, err)
-		s.render(c, status, d)
+		s.pageFail(c, err)
 		return
 	}
 	s.fillResults(c, d, req, res)
 	s.render(c, http.StatusOK, d)
+}
+
+// pageFail answers a search-page request that failed with err: the page
+// with the friendly message for it (search box kept, a way out where there
+// is one), the status of err as the API would give it, and the request
+// aborted. Middleware that refuses a page request (guardPage) can answer
+// with it instead of JSON.
+func (s *Server) pageFail(c *gin.Context, err error) {
+	st := stateOf(c)
+	d := &pageData{State: st, Popular: popularLinks(), Title: st.Q + " - 文搜"}
+	if strings.TrimSpace(st.Q) == "" {
+		d.Title = "文搜 - 站内搜索"
+	}
+	status := s.pageError(c, d, err)
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "1")
+	}
+	s.render(c, status, d)
+	c.Abort()
 }
 
 // pageError fills d.Error with a friendly message for err and returns
@@ -359,8 +377,18 @@ func (s *Server) pageError(c *gin.Context, d *pageData, err error) int {
 		e.Message = "筛选或排序条件不正确：日期请写成 2025-06-01 这样的格式，开始日期不能晚于结束日期。"
 		e.Fix = link{Label: "清除筛选条件", URL: pageState{Q: st.Q, Size: st.Size}.URL()}
 		d.State.Kind, d.State.Sort, d.State.From, d.State.To = "", "", "", ""
-	case "timeout", "canceled":
-		e.Message = "搜索超时了，请稍后再试。"
+	case "bad_query", "bad_parameter":
+		e.Message = "搜索内容里有无法识别的字符，请修改后再试。"
+	case "uri_too_long":
+		e.Message = "搜索词太长了，请精简到几个关键词再试。"
+	case "rate_limited":
+		e.Message = "搜索太频繁了，请稍等几秒再试。"
+		e.Fix = link{Label: "重试", URL: st.URL()}
+	case "overloaded", "timeout", "canceled":
+		e.Message = "搜索的人太多了，请稍后再试。"
+		if code != "overloaded" {
+			e.Message = "搜索超时了，请稍后再试。"
+		}
 		e.Fix = link{Label: "重试", URL: st.URL()}
 	default:
 		e.Message = "抱歉，搜索服务出了点问题，请稍后再试。"

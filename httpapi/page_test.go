@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/wensou/wensou/search"
 )
@@ -144,6 +147,42 @@ func TestNoResultsSuggestions(t *testing.T) {
 	for _, w := range []string{"您是不是要找", `<a href="` + first.URL + `">` + first.Text + `</a>`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("no-results page lacks %q", w)
+		}
+	}
+}
+
+// TestPageFail: errors that middleware may raise for a page request get
+// the page with a friendly message and the API's status, not JSON.
+func TestPageFail(t *testing.T) {
+	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, Deps{Searcher: remoteSearcher{base: base}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		err    error
+		status int
+		want   string
+	}{
+		{errRateLimited, 429, "搜索太频繁了"},
+		{errOverloaded, 503, "搜索的人太多了"},
+		{fmt.Errorf("%w: size 1000", search.ErrBadSize), 400, "每页条数不正确"},
+		{fmt.Errorf("%w: page 99999", search.ErrTooDeep), 400, "最多只能查看前 10000 条"},
+		{search.ErrQueryTooLong, 400, "搜索词太长了"},
+		{errors.New("disk on fire"), 500, "错误编号"},
+	}
+	for _, tt := range tests {
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest(http.MethodGet, "/?q="+pq("注销")+"&size=1000", nil)
+		c.Set(requestIDKey, "rid-1")
+		srv.pageFail(c, tt.err)
+		body := w.Body.String()
+		if w.Code != tt.status || !strings.Contains(body, tt.want) || !strings.Contains(body, `value="注销"`) ||
+			!strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") || !c.IsAborted() {
+			t.Errorf("%v: %d %q aborted=%v, want %d with %q", tt.err, w.Code, w.Header().Get("Content-Type"), c.IsAborted(), tt.status, tt.want)
+		}
+		if strings.Contains(body, "disk on fire") {
+			t.Errorf("%v: the page shows the internal error", tt.err)
 		}
 	}
 }
