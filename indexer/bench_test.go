@@ -7,8 +7,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/segment"
@@ -129,7 +135,9 @@ func BenchmarkMemory(b *testing.B) {
 
 // BenchmarkBuildPoetry rebuilds the first 20,000 poems of the bench corpus
 // (WENSOU_BENCH_CORPUS, default /tmp/wensou-bench/corpus; skipped when
-// absent): the profile target for the real indexing mix.
+// absent) with 1 and 2 batch writers: the profile target for the real
+// indexing mix. cpu-s/op (user+system time of the process) is less
+// sensitive than ns/op to other load on the machine.
 func BenchmarkBuildPoetry(b *testing.B) {
 	dir := os.Getenv("WENSOU_BENCH_CORPUS")
 	if dir == "" {
@@ -137,20 +145,60 @@ func BenchmarkBuildPoetry(b *testing.B) {
 	}
 	docs := readPoetry(b, filepath.Join(dir, "poetry.jsonl"), 20000)
 	s := benchSegmenter(b)
-	b.SetBytes(docBytes(docs))
-	b.ReportAllocs()
-	for b.Loop() {
-		b.StopTimer()
-		d, err := OpenDir(b.TempDir())
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
-		if _, _, err := d.Build(context.Background(), feed(docs), s, Options{}); err != nil {
-			b.Fatal(err)
+	for _, opt := range []Options{{Writers: 1}, {Writers: 2}, {Writers: 2, BatchSize: 1000}} {
+		b.Run(fmt.Sprintf("writers=%d/batch=%d", opt.Writers, opt.withDefaults().BatchSize), func(b *testing.B) {
+			b.SetBytes(docBytes(docs))
+			b.ReportAllocs()
+			cpu0 := cpuSeconds()
+			resetPeakRSS()
+			for b.Loop() {
+				b.StopTimer()
+				d, err := OpenDir(b.TempDir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, _, err := d.Build(context.Background(), feed(docs), s, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric(peakRSS(), "peak-RSS-MB")
+		})
+	}
+}
+
+// resetPeakRSS resets the process's VmHWM (Linux: clear_refs 5), so that
+// peakRSS reports the peak of what follows.
+func resetPeakRSS() {
+	runtime.GC()
+	debug.FreeOSMemory()
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// peakRSS is VmHWM in MB (0 where /proc is missing).
+func peakRSS() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			return kb / 1024
 		}
 	}
-	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+	return 0
+}
+
+// cpuSeconds is the user+system CPU time of this process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 func readPoetry(b *testing.B, path string, limit int) []corpus.Document {
@@ -171,4 +219,31 @@ func readPoetry(b *testing.B, path string, limit int) []corpus.Document {
 		out = append(out, corpus.Document{ID: j.ID, Kind: corpus.KindArticle, Title: j.Title, Body: j.Body})
 	}
 	return out
+}
+
+// TestParallelWriters checks a build with several batch writers: every
+// document once, repeated ids skipped, the same count as with one writer.
+func TestParallelWriters(t *testing.T) {
+	docs := append(testDocs(503, "w"), testDocs(20, "w")...) // 20 repeated ids
+	for _, writers := range []int{1, 3} {
+		d, err := OpenDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ch, err := d.Build(context.Background(), feed(docs), plainAnalyzers{}, Options{BatchSize: 7, Writers: writers})
+		if err != nil {
+			t.Fatalf("writers=%d: %v", writers, err)
+		}
+		if ch.Documents != 503 {
+			t.Errorf("writers=%d: %d documents, want 503", writers, ch.Documents)
+		}
+		h, err := d.OpenReaders()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, h); n != 503 {
+			t.Errorf("writers=%d: index holds %d documents, want 503", writers, n)
+		}
+		h.Close()
+	}
 }
