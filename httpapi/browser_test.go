@@ -317,6 +317,12 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the phone page is %dpx wide: it scrolls sideways", w)
 	}
 	b.shot("phone-3-results")
+	b.do("open the time filter", chromedp.Click(chromedp.CSS(".tools-time summary")),
+		chromedp.WaitVisible(chromedp.CSS(".time-menu")))
+	if w := eval[int](b, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("with the time filter open the phone page is %dpx wide", w)
+	}
+	b.shot("phone-6-time-filter")
 	b.do("phone article", chromedp.Navigate(base+"/?q="+url.QueryEscape("注销")), chromedp.WaitVisible(chromedp.CSS(".result")))
 	b.shot("phone-4-article")
 	b.do("phone no results", chromedp.Navigate(base+"/?q="+url.QueryEscape("喵喵喵呜")), chromedp.WaitVisible(chromedp.CSS(".noresult")))
