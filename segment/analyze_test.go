@@ -57,7 +57,7 @@ var analyzeTable = []analyzeCase{
 		text:        "ＰＲＯ版",
 		index:       []string{"pro", "版"},
 		query:       []string{"pro", "版"},
-		bigrams:     []string{"pro", "版"},
+		bigrams:     []string{"pro"}, // 版 may start a longer run (ＰＲＯ版本)
 		pinyin:      []string{"ban", "+b"},
 		pinyinQuery: []string{"pro"},
 	},

@@ -9,10 +9,19 @@ import (
 
 // Bigrams returns the character-bigram analyzer, the same at index and query
 // time: over the normalised text, every run of CJK characters gives its
-// overlapping bigrams (a lone character gives itself), every run of other
-// letters and digits gives one token (360, iphone15). A run that would cut a
-// zero collocation is widened to it (0首付 → 0首付, 首付), so 零首付 and 0首付
-// give the same terms.
+// overlapping bigrams, every run of other letters and digits gives one token
+// (360, iphone15). A run that would cut a zero collocation is widened to it,
+// and the collocation is one unit whose tail still pairs with the next
+// character (零元分期 → 0元, 元分, 分期), so 零首付 and 0首付 give the same terms.
+//
+// A run of one CJK character gives itself only when the text holds a
+// character on both sides of it (A网B → a, 网, b) and it is not the tail of
+// a zero collocation: at the start or end of the text it may be part of a
+// longer run in a longer text, which has no such unigram (零元 → 0元 only, as
+// inside 零元分期). So if a text A occurs in a text B without cutting a run of
+// letters and digits or a zero collocation, every term of A is a term of B;
+// the one exception is A being a single CJK character (网 gives nothing),
+// which search looks for as a prefix or suffix of bigrams.
 func (s *Segmenter) Bigrams() *analysis.Analyzer {
 	return &analysis.Analyzer{Tokenizer: bigramTokenizer{s: s}}
 }
@@ -76,12 +85,17 @@ func runEnd(text []byte, i int, k runKind) int {
 	return i
 }
 
-// cjkBigrams emits the bigrams of the CJK run starting at i and returns its end.
+// cjkBigrams emits the bigrams of the CJK run starting at i and returns its
+// end. A run of one character is emitted only with a character of the text
+// on both sides, and not when the last token (a widened zero collocation)
+// already covers it.
 func cjkBigrams(b *tokenBuilder, text []byte, i int) int {
 	end := runEnd(text, i, kindCJK)
 	_, first := utf8.DecodeRune(text[i:end])
 	if i+first == end {
-		b.add(i, end, 1)
+		if i > 0 && end < len(text) && !(b.hasAny && b.last[1] >= end) {
+			b.add(i, end, 1)
+		}
 		return end
 	}
 	for p := i; p+first < end; {

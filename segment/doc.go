@@ -33,9 +33,14 @@
 // at query time (a query word is also indexed as a sub-word of any longer
 // word containing it: 处理 finds 待处理); Bigrams on both sides for recall;
 // Pinyin at index time with PinyinQuery at query time for titles. Sub-words
-// of a single character are not indexed, and document bigrams never hold
-// single characters, so a one-character query (贷) is best served by a
+// of a single character are not indexed, and bigrams hold a single character
+// only where it stands alone between other characters of the text (A网B), so
+// a one-character query (贷, which gives no bigram) is best served by a
 // prefix query on the word or bigram field.
+//
+// Bigrams of a text A are consecutive bigrams of any text B that contains A
+// without cutting a run of letters and digits or a zero collocation: query
+// 零元 gives 0元, which 零元分期 holds (0元, 元分, 分期); see Bigrams.
 //
 // # Concurrency
 //
