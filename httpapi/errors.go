@@ -92,7 +92,17 @@ func fail(c *gin.Context, err error) {
 	status, code := classify(err)
 	msg := err.Error()
 	if status >= 500 {
-		slog.ErrorContext(c.Request.Context(), "request failed", "route", c.FullPath(), "err", err, "request_id", requestID(c))
+		// 500s are errors; shed load (503 overloaded) is counted in the
+		// metrics and logged only at debug level, so that an overload
+		// does not also flood the log.
+		level := slog.LevelError
+		switch {
+		case errors.Is(err, errOverloaded):
+			level = slog.LevelDebug
+		case status == http.StatusServiceUnavailable:
+			level = slog.LevelWarn
+		}
+		slog.Log(c.Request.Context(), level, "request failed", "route", c.FullPath(), "err", err, "request_id", requestID(c))
 		if status == http.StatusInternalServerError {
 			msg = "internal error"
 		}

@@ -70,14 +70,33 @@ func (s *Server) guardQuery(c *gin.Context) {
 		return
 	}
 	if c.FullPath() == "/api/search" {
-		if v := c.Query("size"); v != "" {
-			if n, err := strconv.Atoi(v); err == nil && n > s.cfg.MaxPageSize {
-				fail(c, fmt.Errorf("%w: size %d, at most %d", search.ErrBadSize, n, s.cfg.MaxPageSize))
-				return
-			}
+		if err := s.checkPaging(c); err != nil {
+			fail(c, err)
+			return
 		}
 	}
 	c.Next()
+}
+
+// maxPage bounds page so that page*size cannot overflow on its way to the
+// engine (page=9223372036854775807&size=100 wraps to a negative window
+// that passes a page*size check and reaches bluge as a negative offset).
+const maxPage = 1 << 24
+
+// checkPaging rejects a size above MaxPageSize and a page so deep that
+// page*size could overflow.
+func (s *Server) checkPaging(c *gin.Context) error {
+	if v := c.Query("size"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > s.cfg.MaxPageSize {
+			return fmt.Errorf("%w: size %d, at most %d", search.ErrBadSize, n, s.cfg.MaxPageSize)
+		}
+	}
+	if v := c.Query("page"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > maxPage {
+			return fmt.Errorf("%w: page %d", search.ErrTooDeep, n)
+		}
+	}
+	return nil
 }
 
 // checkText rejects a q that is not valid UTF-8 or holds control
@@ -100,18 +119,20 @@ func checkText(q string) error {
 // overloaded with Retry-After: a burst beyond capacity is refused quickly
 // instead of queueing until every client times out.
 func (s *Server) limitInFlight(c *gin.Context) {
-	release, ok := s.acquireSlot(c)
-	if !ok {
+	release, err := s.acquireSlot(c)
+	if err != nil {
+		fail(c, err)
 		return
 	}
 	defer release()
 	c.Next()
 }
 
-// acquireSlot takes a query slot, or answers 503 and returns false.
-func (s *Server) acquireSlot(c *gin.Context) (release func(), ok bool) {
+// acquireSlot takes a query slot, or sets Retry-After and returns
+// errOverloaded.
+func (s *Server) acquireSlot(c *gin.Context) (release func(), err error) {
 	if s.slots == nil {
-		return func() {}, true
+		return func() {}, nil
 	}
 	select {
 	case s.slots <- struct{}{}:
@@ -119,33 +140,46 @@ func (s *Server) acquireSlot(c *gin.Context) (release func(), ok bool) {
 		if !s.waitSlot(c) {
 			s.metrics.overloaded.Inc()
 			c.Header("Retry-After", "1")
-			fail(c, errOverloaded)
-			return nil, false
+			return nil, errOverloaded
 		}
 	}
-	return func() { <-s.slots }, true
+	return func() { <-s.slots }, nil
 }
 
 // guardPage gives the search page (GET / with a q, registered by
-// page.go) the same rate limit and query slots as the query API. It is a
+// page.go) the same rate limit and query slots as the query API, and
+// refuses a page number so deep that page*size could overflow. It is a
 // global middleware so that it applies however the page route is
 // registered. The page is not behind the search key (a browser cannot
-// send one) and renders its own friendly errors for bad input; only its
-// 429 and 503 are JSON.
+// send one); refusals are rendered as the page (refusePage).
 func (s *Server) guardPage(c *gin.Context) {
 	if c.FullPath() != "/" || c.Query("q") == "" {
 		c.Next()
 		return
 	}
-	if !s.admitRate(c) {
+	if err := s.admitRate(c); err != nil {
+		s.refusePage(c, err)
 		return
 	}
-	release, ok := s.acquireSlot(c)
-	if !ok {
+	if v := c.Query("page"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > maxPage {
+			s.refusePage(c, fmt.Errorf("%w: page %d", search.ErrTooDeep, n))
+			return
+		}
+	}
+	release, err := s.acquireSlot(c)
+	if err != nil {
+		s.refusePage(c, err)
 		return
 	}
 	defer release()
 	c.Next()
+}
+
+// refusePage answers a refused page request with the page itself and a
+// friendly message (page.go's pageFail), with the API's status.
+func (s *Server) refusePage(c *gin.Context, err error) {
+	s.pageFail(c, err)
 }
 
 func (s *Server) waitSlot(c *gin.Context) bool {

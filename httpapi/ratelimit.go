@@ -165,16 +165,19 @@ func (l *rateLimiter) size() int {
 // X-Real-IP only from Config.TrustedProxies. Clients in RateExempt
 // (loopback by default: health checks, a co-located site backend) pass.
 func (s *Server) rateLimit(c *gin.Context) {
-	if s.admitRate(c) {
-		c.Next()
+	if err := s.admitRate(c); err != nil {
+		fail(c, err)
+		return
 	}
+	c.Next()
 }
 
-// admitRate takes a token for the client, or answers 429 and returns false.
-func (s *Server) admitRate(c *gin.Context) bool {
+// admitRate takes a token for the client, or sets Retry-After and returns
+// errRateLimited.
+func (s *Server) admitRate(c *gin.Context) error {
 	ok, wait := s.limiter.allow(c.ClientIP())
 	if ok {
-		return true
+		return nil
 	}
 	s.metrics.rateLimited.Inc()
 	secs := int(math.Ceil(wait.Seconds()))
@@ -182,6 +185,5 @@ func (s *Server) admitRate(c *gin.Context) bool {
 		secs = 1
 	}
 	c.Header("Retry-After", strconv.Itoa(secs))
-	fail(c, errRateLimited)
-	return false
+	return errRateLimited
 }
