@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The performance run of issue 5 (docs/BENCHMARKS.md): builds the bench
+# corpora if missing, builds wensou, runs `wensou bench` (indexing, start-up,
+# search latency, loopback HTTP load, RSS), then, with GO_BENCH=1, the
+# package micro-benchmarks. Traffic only to 127.0.0.1.
+#
+#   bash scripts/bench.sh                 # the table (about 3-6 minutes)
+#   SCALE=10 bash scripts/bench.sh        # the same at 10x the poetry corpus
+#   PROFILE=/tmp/wensou-bench/prof bash scripts/bench.sh   # + CPU profiles
+#   GO_BENCH=1 bash scripts/bench.sh      # + go test -bench in indexer, search, segment, corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-/tmp/wensou-bench/corpus}
+WORK=${WORK:-/tmp/wensou-bench/run}
+SCALE=${SCALE:-1}
+DURATION=${DURATION:-10s}
+SHARED=${SHARED:-../shared}
+
+if [ ! -s "$OUT/poetry.jsonl" ] || [ ! -s "$OUT/queries.txt" ] || [ ! -d "$OUT/man-zh-html" ]; then
+  OUT="$OUT" bash "$SHARED/bench/make-corpus.sh"
+fi
+mkdir -p "$WORK"
+go build -o "$WORK/wensou" ./cmd/wensou
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version), $(free -g | awk '/Mem:/{print $2}') GiB"
+echo "load before: $(uptime)"
+args=(bench --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv")
+[ -n "${PROFILE:-}" ] && args+=(--profile "$PROFILE")
+timeout 15m "$WORK/wensou" "${args[@]}"
+echo "load after: $(uptime)"
+if [ -n "${PROFILE:-}" ]; then
+  for p in index search; do
+    echo "== $p.cpu (top 25)"
+    go tool pprof -top -nodecount 25 "$WORK/wensou" "$PROFILE/$p.cpu" 2>/dev/null | sed -n '1,35p'
+  done
+fi
+if [ -n "${GO_BENCH:-}" ]; then
+  go test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-1s}" ./corpus/ ./segment/ ./indexer/ ./search/
+fi
