@@ -35,12 +35,13 @@ var analyzeTable = []analyzeCase{
 		pinyinQuery: nil,
 	},
 	{
-		name:        "product names kept whole",
-		text:        "借呗、微粒贷和租机宝",
-		index:       []string{"借呗", "微粒贷", "+微粒", "和", "租机宝", "+租机"},
-		query:       []string{"借呗", "微粒贷", "和", "租机宝"},
-		bigrams:     []string{"借呗", "微粒", "粒贷", "贷和", "和租", "租机", "机宝"},
-		pinyin:      []string{"jiebei", "+jb", "weilidai", "+wld", "he", "+h", "zujibao", "+zjb"},
+		name:    "product names kept whole",
+		text:    "借呗、微粒贷和租机宝",
+		index:   []string{"借呗", "微粒贷", "+微粒", "和", "租机宝", "+租机"},
+		query:   []string{"借呗", "微粒贷", "和", "租机宝"},
+		bigrams: []string{"借呗", "微粒", "粒贷", "贷和", "和租", "租机", "机宝"},
+		pinyin: []string{"jiebei", "+jb", "weilidai", "+wld", "+weili", "+wl", "+lidai", "+ld",
+			"he", "+h", "zujibao", "+zjb", "+zuji", "+zj", "+jibao", "+jb"},
 		pinyinQuery: nil,
 	},
 	{
@@ -67,7 +68,7 @@ var analyzeTable = []analyzeCase{
 		index:       []string{"0首付", "+首付"},
 		query:       []string{"0首付"},
 		bigrams:     []string{"0首付", "首付"},
-		pinyin:      []string{"shoufu", "+sf"},
+		pinyin:      []string{"lingshoufu", "+lsf", "+shoufu", "+sf"}, // the 0 reads ling
 		pinyinQuery: nil,
 	},
 	{
@@ -76,7 +77,7 @@ var analyzeTable = []analyzeCase{
 		index:       []string{"0首付", "+首付"},
 		query:       []string{"0首付"},
 		bigrams:     []string{"0首付", "首付"},
-		pinyin:      []string{"shoufu", "+sf"},
+		pinyin:      []string{"lingshoufu", "+lsf", "+shoufu", "+sf"},
 		pinyinQuery: nil,
 	},
 	{
@@ -85,7 +86,7 @@ var analyzeTable = []analyzeCase{
 		index:       []string{"iphone15", "0首付", "+首付"},
 		query:       []string{"iphone15", "0首付"},
 		bigrams:     []string{"iphone15", "0首付", "首付"},
-		pinyin:      []string{"shoufu", "+sf"},
+		pinyin:      []string{"lingshoufu", "+lsf", "+shoufu", "+sf"},
 		pinyinQuery: []string{"iphone"},
 	},
 	{
@@ -114,7 +115,7 @@ var analyzeTable = []analyzeCase{
 		index:       []string{"支付宝", "+支付"},
 		query:       []string{"支付宝"},
 		bigrams:     []string{"支付", "付宝"},
-		pinyin:      []string{"zhifubao", "+zfb"},
+		pinyin:      []string{"zhifubao", "+zfb", "+zhifu", "+zf", "+fubao", "+fb"},
 		pinyinQuery: nil,
 	},
 	{

@@ -22,7 +22,9 @@
 // count as one-byte runes and are never inside a token), and, for the word,
 // bigram and pinyin-query analyzers, Normalize(text[Start:End]) == Term. A
 // token that would cut a zero collocation is widened to it (零首付's "0"
-// alone would not normalise back to "0"). Pinyin tokens span their word.
+// alone would not normalise back to "0"). Pinyin tokens span their word, or
+// the part of it (sub-word or two-character window, PositionIncr 0) they
+// spell; the 0 of a zero collocation reads ling there.
 // Whitespace and punctuation never become tokens. One analyzer call reads at
 // most Config.MaxInput bytes (DefaultMaxInput, 1 MiB); the rest is ignored.
 // Analysing Normalize(text) gives the same terms as analysing text.

@@ -6,18 +6,29 @@ import (
 	"unsafe"
 
 	"github.com/blugelabs/bluge/analysis"
+	"github.com/go-ego/gse"
 	"github.com/mozillazg/go-pinyin"
 )
 
 // Pinyin returns the title pinyin analyzer: for every gse word holding
 // Chinese characters, its full toneless pinyin (支付宝 → zhifubao) and, at
-// the same position, its initials (zfb). Polyphones are chosen per word from
-// an embedded phrase table (银行 → yinhang, not yinxing), else the most common
-// reading. Offsets are the word's span in the original text; non-Chinese
-// characters of a word are skipped.
+// the same position, its initials (zfb); then, at PositionIncr 0, the same
+// pair for the parts of the word: its search-mode sub-words and, for a word
+// of three or more characters, every two-character window (望江南 →
+// wangjiangnan, wjn, jiangnan, jn, wangjiang, wj), at most maxPinyinParts
+// parts per word, none repeating a term of the word. Polyphones are chosen
+// per word from an embedded phrase table (银行 → yinhang, not yinxing), else
+// the most common reading, and a part keeps the readings of its word
+// (建设银行 → …, yinhang). The 0 of a zero collocation reads ling (零首付 and
+// 0首付 → lingshoufu, shoufu). Offsets are the span of the word or part in
+// the original text; non-Chinese characters are skipped.
 func (s *Segmenter) Pinyin() *analysis.Analyzer {
 	return &analysis.Analyzer{Tokenizer: pinyinTokenizer{s: s}}
 }
+
+// maxPinyinParts caps the parts (sub-words and windows) of one word that get
+// pinyin, so that a long word does not flood the field.
+const maxPinyinParts = 8
 
 // PinyinQuery returns the query side of the pinyin field: the runs of latin
 // letters of the normalised query, lower-cased (ZFB → zfb, "zhi fu bao" →
@@ -73,21 +84,31 @@ func newDetoner() *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
-// syllables appends the toneless syllables of the Chinese characters of word.
-func (p *pinyinTable) syllables(word string, out []string) []string {
-	for word != "" {
-		if syl, n := p.phrase(word); n > 0 {
-			out = append(out, syl...)
-			word = word[n:]
+// wordSyllables appends to syl the toneless reading of every rune of the
+// normalised span [ns, ne) of f ("" for a rune without one) and to off the
+// rune's offset. Phrase-table entries are matched left to right; the 0 of a
+// zero collocation reads ling.
+func (p *pinyinTable) wordSyllables(f *folded, ns, ne int, syl []string, off []int) ([]string, []int) {
+	for pos := ns; pos < ne; {
+		if ph, n := p.phrase(unsafeString(f.norm[pos:ne])); n > 0 {
+			for k := 0; k < n; {
+				_, size := utf8.DecodeRune(f.norm[pos+k:])
+				off = append(off, pos+k)
+				k += size
+			}
+			syl = append(syl, ph...)
+			pos += n
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(word)
-		word = word[size:]
-		if py := p.reading(r); py != "" {
-			out = append(out, py)
+		r, size := utf8.DecodeRune(f.norm[pos:ne])
+		py := p.reading(r)
+		if r == '0' && f.chunks[f.chunkOf[pos]].needEnd > 0 {
+			py = "ling"
 		}
+		syl, off = append(syl, py), append(off, pos)
+		pos += size
 	}
-	return out
+	return syl, off
 }
 
 // phrase finds the longest phrase-table entry at the start of word.
@@ -128,31 +149,132 @@ func (p *pinyinTable) lookup(r rune) string {
 
 type pinyinTokenizer struct{ s *Segmenter }
 
+// pinyinWord holds the state of the word being emitted.
+type pinyinWord struct {
+	syl   []string // reading of every rune ("" if none)
+	off   []int    // normalised offset of every rune, then the word's end
+	parts [][2]int // normalised spans of the parts, in order
+	first int      // index in the token store of the word's first token
+}
+
 // Tokenize implements analysis.Tokenizer.
 func (t pinyinTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	f := t.s.norm.fold(t.s.capInput(input))
 	segs := t.s.gse.Segment(f.norm)
-	b := newTokenBuilder(f, 2*len(segs))
-	var syl []string
-	arena := make([]byte, 0, 2*len(f.norm)) // backs every term
-	for i := range segs {
+	b := newTokenBuilder(f, 4*len(segs))
+	arena := make([]byte, 0, 6*len(f.norm)) // backs every term
+	var w pinyinWord
+	for i := 0; i < len(segs); i++ {
 		ns, ne, os, oe := f.span(segs[i].Start(), segs[i].End())
-		syl = t.s.pinyin.syllables(unsafeString(f.norm[ns:ne]), syl[:0])
-		if len(syl) == 0 {
-			continue
+		w.syl, w.off = t.s.pinyin.wordSyllables(f, ns, ne, w.syl[:0], w.off[:0])
+		w.off = append(w.off, ne)
+		w.parts = addPartSpans(w.parts[:0], segs[i].Token(), segs[i].Start())
+		for i+1 < len(segs) && segs[i+1].End() <= ne { // inside a word widened over a zero collocation
+			i++
+			w.parts = append(w.parts, [2]int{segs[i].Start(), segs[i].End()})
+			w.parts = addPartSpans(w.parts, segs[i].Token(), segs[i].Start())
 		}
 		var full, initials []byte
-		arena, full, initials = joinPinyin(arena, syl)
+		arena, full, initials = joinPinyin(arena, w.syl)
+		if len(full) == 0 {
+			continue
+		}
+		w.first = len(b.store)
 		b.emit(analysis.Token{Start: os, End: oe, Term: full, PositionIncr: 1, Type: analysis.AlphaNumeric})
 		if len(initials) != len(full) {
 			b.emit(analysis.Token{Start: os, End: oe, Term: initials, PositionIncr: 0, Type: analysis.AlphaNumeric})
 		}
+		if len(w.syl) >= 3 {
+			for k := 0; k+1 < len(w.syl); k++ {
+				if w.syl[k] != "" && w.syl[k+1] != "" {
+					w.parts = append(w.parts, [2]int{w.off[k], w.off[k+2]})
+				}
+			}
+		}
+		arena = t.emitParts(b, &w, arena)
 	}
 	return b.stream()
 }
 
+// emitParts emits the pinyin and initials of the parts of w that have two
+// or more syllables, do not cut a zero collocation and repeat no term of the
+// word, at most maxPinyinParts of them.
+func (t pinyinTokenizer) emitParts(b *tokenBuilder, w *pinyinWord, arena []byte) []byte {
+	emitted := 0
+	for _, part := range w.parts {
+		if emitted == maxPinyinParts {
+			break
+		}
+		ns, ne, os, oe := b.f.span(part[0], part[1])
+		if ns != part[0] || ne != part[1] {
+			continue // cuts a zero collocation: 0 alone is no part
+		}
+		from, to := runeIndex(w.off, ns), runeIndex(w.off, ne)
+		if from < 0 || to < 0 || syllableCount(w.syl[from:to]) < 2 {
+			continue
+		}
+		mark := len(arena)
+		var full, initials []byte
+		arena, full, initials = joinPinyin(arena, w.syl[from:to])
+		if hasTerm(b.store[w.first:], full) {
+			arena = arena[:mark]
+			continue
+		}
+		b.emit(analysis.Token{Start: os, End: oe, Term: full, PositionIncr: 0, Type: analysis.AlphaNumeric})
+		if len(initials) != len(full) && !hasTerm(b.store[w.first:], initials) {
+			b.emit(analysis.Token{Start: os, End: oe, Term: initials, PositionIncr: 0, Type: analysis.AlphaNumeric})
+		}
+		emitted++
+	}
+	return arena
+}
+
+// addPartSpans appends the normalised spans of the search-mode sub-words of
+// tok (which starts at base), depth first.
+func addPartSpans(parts [][2]int, tok *gse.Token, base int) [][2]int {
+	for _, sub := range tok.Segments() {
+		start, end := base+sub.Start(), base+sub.End()
+		parts = append(parts, [2]int{start, end})
+		parts = addPartSpans(parts, sub.Token(), start)
+	}
+	return parts
+}
+
+// runeIndex returns k such that off[k] == pos, -1 if none.
+func runeIndex(off []int, pos int) int {
+	for k, o := range off {
+		if o == pos {
+			return k
+		} else if o > pos {
+			break
+		}
+	}
+	return -1
+}
+
+func syllableCount(syl []string) int {
+	n := 0
+	for _, s := range syl {
+		if s != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// hasTerm reports whether a token of ts has the term.
+func hasTerm(ts []analysis.Token, term []byte) bool {
+	for i := range ts {
+		if string(ts[i].Term) == string(term) {
+			return true
+		}
+	}
+	return false
+}
+
 // joinPinyin appends the concatenated syllables, then their first letters,
-// to arena and returns both as capacity-limited sub-slices.
+// to arena and returns both as capacity-limited sub-slices ("" syllables
+// are skipped).
 func joinPinyin(arena []byte, syl []string) (grown, full, initials []byte) {
 	start := len(arena)
 	for _, s := range syl {
@@ -160,7 +282,9 @@ func joinPinyin(arena []byte, syl []string) (grown, full, initials []byte) {
 	}
 	mid := len(arena)
 	for _, s := range syl {
-		arena = append(arena, s[0])
+		if s != "" {
+			arena = append(arena, s[0])
+		}
 	}
 	return arena, arena[start:mid:mid], arena[mid:len(arena):len(arena)]
 }
