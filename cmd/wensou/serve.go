@@ -202,8 +202,6 @@ func reload(logger *slog.Logger, old Config, load func() (Config, []string, erro
 		logger.Warn("configuration", "warning", w)
 	}
 	srv.Reload(c.dynamic())
-	lv, _ := parseLevel(c.LogLevel)
-	level.Set(lv)
 	var restart []string
 	oldFields, newFields := configFields(&old), configFields(&c)
 	for i, f := range newFields {
@@ -220,7 +218,9 @@ func reload(logger *slog.Logger, old Config, load func() (Config, []string, erro
 	if h, ok := b.(interface{ OnReload() }); ok {
 		h.OnReload()
 	}
-	logger.Info("configuration reloaded: keys, rate limits and log level applied", "need_restart", restart)
+	logger.Info("configuration reloaded: keys, rate limits and log level applied", "need_restart", restart, "log_level", c.LogLevel)
+	lv, _ := parseLevel(c.LogLevel)
+	level.Set(lv)
 	return c
 }
 
