@@ -39,5 +39,21 @@ go test -count=1 ./...
 echo "== go test -race (concurrency-sensitive packages)"
 go test -count=1 -race ./indexer/... ./search/...
 
+# Fuzz smoke: every fuzz target in the module, one at a time (go test takes
+# one -fuzz target per run), for FUZZTIME each (default 10s; FUZZTIME=0
+# skips). A crasher is written to the package's testdata/fuzz/ and fails
+# the run. Targets are found with go test -list, so new ones join by
+# themselves.
+FUZZTIME="${FUZZTIME:-10s}"
+if [ "$FUZZTIME" != "0" ]; then
+  echo "== fuzz smoke ($FUZZTIME per target)"
+  for pkg in $(go list ./...); do
+    for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+      echo "-- $pkg $target"
+      go test "$pkg" -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME"
+    done
+  done
+fi
+
 echo "== browser screenshots: $WENSOU_SCREENSHOTS"
 ls -1 "$WENSOU_SCREENSHOTS"/*.png 2>/dev/null || echo "(none: the browser test did not run)"
