@@ -490,3 +490,37 @@ func TestPageGuarded(t *testing.T) {
 		t.Errorf("overflowing page: %d %q, want 400 HTML", r.status, r.header.Get("Content-Type"))
 	}
 }
+
+func TestClientKey(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "::ffff:203.0.113.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"},
+		{"::1", "::/64"},
+		{"not an ip", "not an ip"},
+	} {
+		if got := clientKey(tc.in); got != tc.want {
+			t.Errorf("clientKey(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// Two addresses of one /64 share a bucket; loopback stays exempt.
+	l := newRateLimiter(0.001, 1, 10)
+	if err := l.setExempt([]string{"::1", "127.0.0.0/8"}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := l.allow("2001:db8:1:2::1"); !ok {
+		t.Fatal("first request refused")
+	}
+	if ok, _ := l.allow("2001:db8:1:2::2"); ok {
+		t.Error("a second address of the same /64 got a fresh bucket")
+	}
+	if ok, _ := l.allow("2001:db8:1:3::1"); !ok {
+		t.Error("another /64 refused")
+	}
+	for range 3 {
+		if ok, _ := l.allow("::1"); !ok {
+			t.Error("IPv6 loopback not exempt")
+		}
+	}
+}

@@ -101,14 +101,15 @@ func (l *rateLimiter) setRate(rate float64, burst int) {
 	l.rate, l.burst = rate, float64(burst)
 }
 
-// allow takes a token for key. When there is none it returns false and how
-// long until there will be one.
-func (l *rateLimiter) allow(key string) (bool, time.Duration) {
+// allow takes a token for the client at ip (its bucket: clientKey). When
+// there is none it returns false and how long until there will be one.
+func (l *rateLimiter) allow(ip string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.rate <= 0 || l.exempted(key) {
+	if l.rate <= 0 || l.exempted(ip) {
 		return true, 0
 	}
+	key := clientKey(ip)
 	now := l.now()
 	b, ok := l.buckets[key]
 	if !ok {
@@ -186,4 +187,19 @@ func (s *Server) admitRate(c *gin.Context) error {
 	}
 	c.Header("Retry-After", strconv.Itoa(secs))
 	return errRateLimited
+}
+
+// clientKey is the rate-limit bucket of a client IP: the address itself
+// for IPv4, its /64 for IPv6 (one subscriber usually holds a whole /64
+// and could otherwise take a fresh bucket per address).
+func clientKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Unmap().Is4() {
+		return ip
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
