@@ -17,10 +17,10 @@ import (
 // itself stops at hardMaxHeaderBytes with a plain-text 431; between the
 // two the client gets a JSON error.)
 func (s *Server) limitHeaders(c *gin.Context) {
-	max := s.cfg.MaxHeaderBytes
+	limit := s.cfg.MaxHeaderBytes
 	n := len(c.Request.Method) + len(c.Request.RequestURI) + len(c.Request.Proto) + 4
-	if len(c.Request.RequestURI) > max {
-		fail(c, fmt.Errorf("%w: %d bytes, at most %d", errURITooLong, len(c.Request.RequestURI), max))
+	if len(c.Request.RequestURI) > limit {
+		fail(c, fmt.Errorf("%w: %d bytes, at most %d", errURITooLong, len(c.Request.RequestURI), limit))
 		return
 	}
 	for k, vs := range c.Request.Header {
@@ -29,8 +29,8 @@ func (s *Server) limitHeaders(c *gin.Context) {
 		}
 	}
 	n += len(c.Request.Host)
-	if n > max {
-		fail(c, fmt.Errorf("%w: %d bytes, at most %d", errHeadersTooLarge, n, max))
+	if n > limit {
+		fail(c, fmt.Errorf("%w: %d bytes, at most %d", errHeadersTooLarge, n, limit))
 		return
 	}
 	c.Next()
@@ -41,16 +41,16 @@ func (s *Server) limitHeaders(c *gin.Context) {
 // undeclared (chunked) body is cut at the limit, and reading past it fails
 // with *http.MaxBytesError, which the handlers report as 413.
 func (s *Server) limitBody(c *gin.Context) {
-	max := s.cfg.MaxBodyBytes
-	if c.Request.ContentLength > max {
+	limit := s.cfg.MaxBodyBytes
+	if c.Request.ContentLength > limit {
 		// The connection is closed after this response: the unread body
 		// must not be parsed as the next request.
 		c.Header("Connection", "close")
-		fail(c, fmt.Errorf("%w: %d bytes declared, limit %d bytes", errTooLarge, c.Request.ContentLength, max))
+		fail(c, fmt.Errorf("%w: %d bytes declared, limit %d bytes", errTooLarge, c.Request.ContentLength, limit))
 		return
 	}
 	if c.Request.Body != nil && c.Request.Body != http.NoBody {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }
