@@ -161,14 +161,17 @@ type pinyinWord struct {
 func (t pinyinTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	f := t.s.norm.fold(t.s.capInput(input))
 	segs := t.s.gse.Segment(f.norm)
-	b := newTokenBuilder(f, 4*len(segs))
-	arena := make([]byte, 0, 6*len(f.norm)) // backs every term
+	b := newTokenBuilder(f, 2*len(segs))    // grows if parts need more
+	arena := make([]byte, 0, 2*len(f.norm)) // backs every term; grows too
 	var w pinyinWord
 	for i := 0; i < len(segs); i++ {
 		ns, ne, os, oe := f.span(segs[i].Start(), segs[i].End())
 		w.syl, w.off = t.s.pinyin.wordSyllables(f, ns, ne, w.syl[:0], w.off[:0])
 		w.off = append(w.off, ne)
-		w.parts = addPartSpans(w.parts[:0], segs[i].Token(), segs[i].Start())
+		w.parts = w.parts[:0]
+		if len(w.syl) >= 3 { // a part has two syllables: a shorter word has none
+			w.parts = addPartSpans(w.parts, segs[i].Token(), segs[i].Start())
+		}
 		for i+1 < len(segs) && segs[i+1].End() <= ne { // inside a word widened over a zero collocation
 			i++
 			w.parts = append(w.parts, [2]int{segs[i].Start(), segs[i].End()})
@@ -230,10 +233,14 @@ func (t pinyinTokenizer) emitParts(b *tokenBuilder, w *pinyinWord, arena []byte)
 }
 
 // addPartSpans appends the normalised spans of the search-mode sub-words of
-// tok (which starts at base), depth first.
+// tok (which starts at base), depth first, leaving out those too short for
+// two syllables (under 4 bytes: 0元 is the shortest) and their sub-words.
 func addPartSpans(parts [][2]int, tok *gse.Token, base int) [][2]int {
 	for _, sub := range tok.Segments() {
 		start, end := base+sub.Start(), base+sub.End()
+		if end-start < 4 {
+			continue
+		}
 		parts = append(parts, [2]int{start, end})
 		parts = addPartSpans(parts, sub.Token(), start)
 	}
