@@ -94,7 +94,7 @@ func (e *Engine) validate(req *Request) error {
 		return ErrBadPage
 	case req.Size < 1 || req.Size > 100:
 		return ErrBadSize
-	case req.Page*req.Size > e.cfg.MaxWindow:
+	case req.Page > e.cfg.MaxWindow/req.Size || req.Page*req.Size > e.cfg.MaxWindow: // no overflow
 		return fmt.Errorf("%w: at most %d", ErrTooDeep, e.cfg.MaxWindow)
 	}
 	return validateFilters(req)

@@ -148,6 +148,7 @@ func TestRequestValidation(t *testing.T) {
 		{Request{Query: "注销", Size: 101}, ErrBadSize},
 		{Request{Query: "注销", Size: -5}, ErrBadSize},
 		{Request{Query: "注销", Page: 1001, Size: 10}, ErrTooDeep},
+		{Request{Query: "注销", Page: 1<<62 + 1, Size: 100}, ErrTooDeep}, // page*size overflows
 		{Request{Query: ""}, ErrEmptyQuery},
 	}
 	for _, tt := range tests {
