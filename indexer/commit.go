@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/blugelabs/bluge"
 
@@ -158,9 +159,27 @@ func (d *Dir) Open() (*bluge.Reader, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	r, err := bluge.OpenReader(bluge.DefaultConfig(d.GenPath(name)))
+	r, err := openReader(d.GenPath(name))
 	if err != nil {
 		return nil, "", fmt.Errorf("open generation %s: %w", name, err)
 	}
 	return r, name, nil
 }
+
+// openReader opens the index at path. A server's writer may be merging in
+// it at the same moment and remove the snapshot being read ("unable to find
+// a usable snapshot"); that is retried a few times before it is an error.
+func openReader(path string) (*bluge.Reader, error) {
+	var err error
+	for attempt := range openAttempts {
+		var r *bluge.Reader
+		if r, err = bluge.OpenReader(bluge.DefaultConfig(path)); err == nil {
+			return r, nil
+		}
+		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+	}
+	return nil, err
+}
+
+// openAttempts bounds openReader's retries (about 1 s in all).
+const openAttempts = 10

@@ -119,7 +119,7 @@ func (d *Dir) Refresh(h *Readers) (bool, error) {
 	if name == h.Name() {
 		return false, nil
 	}
-	r, err := bluge.OpenReader(bluge.DefaultConfig(d.GenPath(name)))
+	r, err := openReader(d.GenPath(name))
 	if err != nil {
 		return false, fmt.Errorf("open generation %s: %w", name, err)
 	}
