@@ -99,7 +99,7 @@ func Read(ctx context.Context, sources []string, opt SourceOptions, out chan<- c
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	rep := &Report{}
-	paths := make(chan string, 64)
+	paths := make(chan sourceFile, 64)
 	var wg sync.WaitGroup
 	for range opt.Workers {
 		wg.Add(1)
@@ -114,7 +114,10 @@ func Read(ctx context.Context, sources []string, opt SourceOptions, out chan<- c
 	return rep, emitRelated(ctx, rep, out)
 }
 
-func walkAll(ctx context.Context, sources []string, rep *Report, paths chan<- string) error {
+// sourceFile is a file to read and the source root it was found under.
+type sourceFile struct{ root, path string }
+
+func walkAll(ctx context.Context, sources []string, rep *Report, paths chan<- sourceFile) error {
 	for _, root := range sources {
 		if err := walk(ctx, root, rep, paths); err != nil {
 			return err
@@ -123,7 +126,7 @@ func walkAll(ctx context.Context, sources []string, rep *Report, paths chan<- st
 	return nil
 }
 
-func walk(ctx context.Context, root string, rep *Report, paths chan<- string) error {
+func walk(ctx context.Context, root string, rep *Report, paths chan<- sourceFile) error {
 	rootAbs, err := filepath.Abs(root)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", root, err)
@@ -146,7 +149,7 @@ func walk(ctx context.Context, root string, rep *Report, paths chan<- string) er
 			rep.skip(path, errors.New("symlink leads outside the source root"))
 			return nil
 		}
-		paths <- path
+		paths <- sourceFile{root: root, path: path}
 		return nil
 	})
 }
@@ -165,8 +168,9 @@ func insideRoot(root, path string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-func parseFiles(ctx context.Context, paths <-chan string, opt SourceOptions, rep *Report, out chan<- corpus.Document) {
-	for path := range paths {
+func parseFiles(ctx context.Context, paths <-chan sourceFile, opt SourceOptions, rep *Report, out chan<- corpus.Document) {
+	for sf := range paths {
+		path := sf.path
 		if ctx.Err() != nil {
 			continue
 		}
@@ -175,7 +179,7 @@ func parseFiles(ctx context.Context, paths <-chan string, opt SourceOptions, rep
 		if strings.EqualFold(filepath.Ext(path), ".jsonl") {
 			err = readJSONL(ctx, path, opt, rep, out)
 		} else {
-			err = readFile(ctx, path, opt, rep, out)
+			err = readFile(ctx, sf, opt, rep, out)
 		}
 		if err != nil {
 			rep.skip(path, err)
@@ -183,7 +187,11 @@ func parseFiles(ctx context.Context, paths <-chan string, opt SourceOptions, rep
 	}
 }
 
-func readFile(ctx context.Context, path string, opt SourceOptions, rep *Report, out chan<- corpus.Document) error {
+// readFile parses one HTML/text file. A page without a URL is identified by
+// its path under the source root (two pages may share a title: chroot.1
+// and chroot.8), a page with one by its URL.
+func readFile(ctx context.Context, sf sourceFile, opt SourceOptions, rep *Report, out chan<- corpus.Document) error {
+	path := sf.path
 	data, err := readLimited(path, opt.MaxFileSize)
 	if err != nil {
 		return err
@@ -191,6 +199,9 @@ func readFile(ctx context.Context, path string, opt SourceOptions, rep *Report, 
 	d, err := corpus.ParseFile(path, data, corpus.Options{Source: path})
 	if err != nil {
 		return err
+	}
+	if d.URL == "" {
+		d.ID = fileID(sf.root, path)
 	}
 	atomic.AddInt64(&rep.Bytes, int64(len(data)))
 	return send(ctx, rep, d, out)
@@ -280,4 +291,32 @@ func emitRelated(ctx context.Context, rep *Report, out chan<- corpus.Document) e
 	}
 	rep.light = nil
 	return nil
+}
+
+// fileID is the id of a file without a URL: its path under root without
+// the extension, in the id alphabet [a-z0-9._-] ('/' becomes '-'), with a
+// hash of the path appended where characters had to be dropped.
+func fileID(root, path string) string {
+	rel, err := filepath.Rel(root, path)
+	if err != nil || rel == "." {
+		rel = filepath.Base(path)
+	}
+	rel = filepath.ToSlash(strings.TrimSuffix(rel, filepath.Ext(rel)))
+	var b strings.Builder
+	lossy := false
+	for _, r := range strings.ToLower(rel) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+			b.WriteRune(r)
+		case r == '/':
+			b.WriteByte('-')
+		default:
+			lossy = true
+		}
+	}
+	id := "f-" + b.String()
+	if lossy || b.Len() == 0 {
+		id += "-" + corpus.HashBytes([]byte(rel))[:8]
+	}
+	return id
 }
