@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"html"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wensou/wensou/corpus"
@@ -157,6 +159,39 @@ func BenchmarkSuggest(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSuggestSample types every prefix (1..4 characters) of every
+// title and judged query of the sample corpus, as a search box does, and
+// reports the latency percentiles of one Suggest (issue 6: p99 < 5 ms).
+func BenchmarkSuggestSample(b *testing.B) {
+	e := testEngine(b)
+	ctx := context.Background()
+	sample, err := corpus.Sample()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var prefixes []string
+	for _, d := range sample {
+		r := []rune(d.Title)
+		for n := 1; n <= 4 && n <= len(r); n++ {
+			prefixes = append(prefixes, string(r[:n]))
+		}
+	}
+	prefixes = append(prefixes, "z", "zf", "zfb", "zhifu", "zuji")
+	var took []time.Duration
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := e.Suggest(ctx, prefixes[i%len(prefixes)], 8); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.5), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
 }
 
 // highlightInput is the sample article's body with the spans of every
