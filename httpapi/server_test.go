@@ -241,3 +241,17 @@ func (testAdmin) WaitJob(context.Context, string) (indexer.Job, error) {
 	return indexer.Job{}, indexer.ErrNoSources
 }
 func (a testAdmin) ZeroResults(n int) []search.QueryCount { return a.e.ZeroResults(n) }
+
+// TestSearchBodyReadable: highlights are not \u003c-escaped in the JSON, so
+// `curl '/api/search?q=注销'` shows <mark>注销</mark> as it is.
+func TestSearchBodyReadable(t *testing.T) {
+	resp, err := http.Get(base + "/api/search?q=" + url.QueryEscape("注销"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"snippet_html":"`) || !strings.Contains(string(body), "<mark>注销</mark>") {
+		t.Errorf("body does not show <mark>注销</mark> literally: %.300s", body)
+	}
+}

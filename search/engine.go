@@ -122,6 +122,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
 	res.Took = time.Since(start)
+	res.TookMS = float64(res.Took.Microseconds()) / 1000
 	if req.Page == 1 {
 		e.logQuery(q, req.Query, res)
 	}

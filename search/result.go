@@ -17,17 +17,10 @@ type Result struct {
 	Page    int           `json:"page"`
 	Size    int           `json:"size"`
 	Took    time.Duration `json:"-"`
-	TookMS  float64       `json:"took_ms"`
+	TookMS  float64       `json:"took_ms"`           // Took in milliseconds, set with it
 	Relaxed bool          `json:"relaxed,omitempty"` // not every term matched: best-effort results
 	Hits    []Hit         `json:"hits"`
 	Facets  Facets        `json:"facets"`
-}
-
-// MarshalJSON fills took_ms from Took.
-func (r Result) MarshalJSON() ([]byte, error) {
-	type plain Result
-	r.TookMS = float64(r.Took.Microseconds()) / 1000
-	return json.Marshal(plain(r))
 }
 
 // Hit is one matching document, with its title and a snippet of its body
