@@ -19,16 +19,19 @@ type goldenResult struct {
 	Error    string     `json:"error,omitempty"`
 }
 
-// goldenInputs are the testdata files with a golden file.
+// goldenInputs are the files with a golden file under testdata: the
+// fixtures in testdata and the embedded sample pages in sample/.
 func goldenInputs(t testing.TB) []string {
 	t.Helper()
 	var files []string
-	for _, pat := range []string{"*.html", "*.htm", "*.txt", "*.md"} {
-		m, err := filepath.Glob(filepath.Join("testdata", pat))
-		if err != nil {
-			t.Fatal(err)
+	for _, dir := range []string{"testdata", "sample"} {
+		for _, pat := range []string{"*.html", "*.htm", "*.txt", "*.md"} {
+			m, err := filepath.Glob(filepath.Join(dir, pat))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, m...)
 		}
-		files = append(files, m...)
 	}
 	if len(files) == 0 {
 		t.Fatal("no testdata")
@@ -37,7 +40,7 @@ func goldenInputs(t testing.TB) []string {
 }
 
 // TestGolden parses every testdata file with ParseFile and compares the
-// result, as pretty JSON, with testdata/<file>.golden.json. Source is the
+// result, as pretty JSON, with testdata/<base name>.golden.json. Source is the
 // file's base name so that the golden files do not depend on the path.
 func TestGolden(t *testing.T) {
 	for _, path := range goldenInputs(t) {
@@ -54,7 +57,7 @@ func TestGolden(t *testing.T) {
 				res.Document = &d
 				checkDocument(t, d)
 			}
-			compareGolden(t, path+".golden.json", res)
+			compareGolden(t, filepath.Join("testdata", filepath.Base(path)+".golden.json"), res)
 		})
 	}
 }
