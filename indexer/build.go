@@ -137,27 +137,50 @@ func copyIndex(r *bluge.Reader, path string) error {
 }
 
 // write classifies each document against the old manifest and writes the
-// ones that need it.
+// ones that need it. The classifying goroutine has ended when write
+// returns, so the counts and id sets are the job's alone again.
 func (j *job) write(ctx context.Context, docs <-chan corpus.Document, incremental bool) error {
+	fctx, stop := context.WithCancel(ctx)
 	todo := make(chan corpus.Document, j.opt.BatchSize)
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		defer close(todo)
-		for doc := range docs {
-			if j.classify(doc) || !incremental {
-				select {
-				case todo <- doc:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
+		j.classifyAll(fctx, docs, todo, incremental)
 	}()
 	_, err := write(ctx, j.w, todo, j.a, j.opt, incremental)
+	stop()
 	drain(todo)
+	<-done
 	if err == nil {
 		err = ctx.Err()
 	}
 	return err
+}
+
+// classifyAll passes on the documents that must be written until docs is
+// closed or ctx ends.
+func (j *job) classifyAll(ctx context.Context, docs <-chan corpus.Document, todo chan<- corpus.Document, incremental bool) {
+	for {
+		var doc corpus.Document
+		var ok bool
+		select {
+		case doc, ok = <-docs:
+			if !ok {
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
+		if !j.classify(doc) && incremental {
+			continue
+		}
+		select {
+		case todo <- doc:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // classify counts doc and reports whether it must be (re)analysed.

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"os"
 	"path/filepath"
@@ -157,4 +158,34 @@ func TestRollback(t *testing.T) {
 	if gens, _ := d.Generations(); len(gens) != 2 || gens[1] != g2 {
 		t.Errorf("generations %v: the rolled-back-from one is kept", gens)
 	}
+}
+
+// TestBadDocumentFailsTheRun: a document the schema refuses (no id) fails
+// the run instead of being dropped, with one worker or many, on disk and in
+// memory; nothing is switched.
+func TestBadDocumentFailsTheRun(t *testing.T) {
+	docs := withSourcesForBad(testDocs(30, "a"))
+	docs[7].ID = ""
+	for _, workers := range []int{1, 2} {
+		d, _ := OpenDir(t.TempDir())
+		g1 := build(t, d, testDocs(3, "x"))
+		for _, run := range []func(context.Context, <-chan corpus.Document, Analyzers, Options) (string, Changes, error){d.Build, d.Update} {
+			if _, _, err := run(context.Background(), feed(docs), plainAnalyzers{}, Options{Workers: workers, BatchSize: 4}); err == nil {
+				t.Fatalf("workers=%d: a run with a document without id succeeded", workers)
+			}
+			if cur, _ := d.Current(); cur != g1 {
+				t.Fatalf("workers=%d: a failed run switched to %s", workers, cur)
+			}
+		}
+		if _, n, err := Memory(context.Background(), feed(docs), plainAnalyzers{}, Options{Workers: workers}); err == nil {
+			t.Fatalf("workers=%d: Memory dropped the bad document silently (%d written)", workers, n)
+		}
+	}
+}
+
+func withSourcesForBad(docs []corpus.Document) []corpus.Document {
+	for i := range docs {
+		docs[i].Source, docs[i].Hash = "src", fmt.Sprint(i)
+	}
+	return docs
 }

@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -61,34 +62,51 @@ type prepared struct {
 // document of the same id. It returns the number of documents written.
 func write(ctx context.Context, w *bluge.Writer, docs <-chan corpus.Document, a Analyzers, opt Options, update bool) (int, error) {
 	opt = opt.withDefaults()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	parent := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	// A small buffer: the batch being filled while the writers work is the
 	// real buffer, and every analysed document waiting here holds its
 	// token streams (tens of KB), which is what bounds a build's memory.
 	out := make(chan prepared, 16*opt.Workers)
-	errc := make(chan error, opt.Workers)
 	var wg sync.WaitGroup
 	for range opt.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errc <- analyse(ctx, docs, out, a)
+			if err := analyse(ctx, docs, out, a); err != nil && ctx.Err() == nil {
+				cancel(err) // the first failing document fails the write
+			}
 		}()
 	}
-	go func() { wg.Wait(); close(out); close(errc) }()
+	workersDone := make(chan struct{})
+	go func() { wg.Wait(); close(out); close(workersDone) }()
 	n, werr := batches(ctx, w, out, opt, update)
-	cancel()
-	for err := range errc {
-		if err != nil && werr == nil && ctx.Err() == nil {
-			werr = err
-		}
+	cancel(nil)
+	<-workersDone
+	if werr == nil {
+		werr = parent.Err()
+	}
+	if cause := context.Cause(ctx); werr == nil && !errors.Is(cause, context.Canceled) {
+		werr = cause
 	}
 	return n, werr
 }
 
+// analyse turns documents into analysed bluge documents until docs is
+// closed or ctx ends (even while no document arrives).
 func analyse(ctx context.Context, docs <-chan corpus.Document, out chan<- prepared, a Analyzers) error {
-	for d := range docs {
+	for {
+		var d corpus.Document
+		var ok bool
+		select {
+		case d, ok = <-docs:
+			if !ok {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		bd, err := NewDocument(d, a)
 		if err != nil {
 			return err
@@ -101,7 +119,6 @@ func analyse(ctx context.Context, docs <-chan corpus.Document, out chan<- prepar
 			return ctx.Err()
 		}
 	}
-	return nil
 }
 
 // batches groups prepared documents into batches, skipping repeated ids
