@@ -44,6 +44,16 @@ func (d *Dir) Update(ctx context.Context, docs <-chan corpus.Document, a Analyze
 // the next run removes what it left.
 func (d *Dir) run(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options, incremental bool) (string, Changes, error) {
 	defer drain(docs)
+	unlock, err := d.lockBuild()
+	if err != nil {
+		return "", Changes{}, err
+	}
+	defer unlock()
+	return d.runLocked(ctx, docs, a, opt, incremental)
+}
+
+// runLocked is run with the build lock held.
+func (d *Dir) runLocked(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt Options, incremental bool) (string, Changes, error) {
 	if err := d.cleanTemp(); err != nil {
 		return "", Changes{}, err
 	}

@@ -2,8 +2,8 @@ package indexer
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -188,4 +188,45 @@ func withSourcesForBad(docs []corpus.Document) []corpus.Document {
 		docs[i].Source, docs[i].Hash = "src", fmt.Sprint(i)
 	}
 	return docs
+}
+
+// TestRunAfterRollbackKeepsTheGoodGeneration: after a rollback, the next
+// run keeps the generation it replaced (the good one) for the next
+// rollback, not the one rolled back from.
+func TestRunAfterRollbackKeepsTheGoodGeneration(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	good := build(t, d, testDocs(3, "a"))
+	build(t, d, testDocs(4, "bad"))
+	if _, err := d.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	g3 := build(t, d, testDocs(5, "c"))
+	if gens, _ := d.Generations(); !reflect.DeepEqual(gens, []string{good, g3}) {
+		t.Fatalf("generations %v, want %v", gens, []string{good, g3})
+	}
+	if prev, err := d.Rollback(); err != nil || prev != good {
+		t.Fatalf("Rollback = %s, %v; want %s", prev, err, good)
+	}
+}
+
+// TestOneRunBuildsAtATime: a second run on the same directory while one
+// is building fails at once and leaves the first one's work alone.
+func TestOneRunBuildsAtATime(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	build(t, d, testDocs(3, "a"))
+	slow := make(chan corpus.Document)
+	first := make(chan error, 1)
+	go func() {
+		_, _, err := d.Build(context.Background(), slow, plainAnalyzers{}, Options{})
+		first <- err
+	}()
+	slow <- testDocs(1, "slow")[0] // the first run is building now
+	_, _, err := d.Update(context.Background(), feed(testDocs(2, "b")), plainAnalyzers{}, Options{})
+	if !errors.Is(err, ErrBuilding) {
+		t.Fatalf("concurrent run: %v, want ErrBuilding", err)
+	}
+	close(slow)
+	if err := <-first; err != nil {
+		t.Fatalf("the first run failed: %v", err)
+	}
 }

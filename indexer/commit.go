@@ -97,7 +97,7 @@ func (j *job) switchGeneration() error {
 	if err := j.dir.switchTo(j.name); err != nil {
 		return err
 	}
-	return j.dir.prune()
+	return j.dir.prune(j.base)
 }
 
 // verifyOpens checks the index at path opens and counts.

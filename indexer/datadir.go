@@ -17,10 +17,12 @@ import (
 //	DIR/CURRENT         name of the served generation ("gen-000007"), replaced by rename
 //	DIR/gen-000007/     a complete bluge index
 //	DIR/gen-000008.tmp/ a generation being built; removed by the next run if left behind
-//	DIR/LOCK            flock held while a process commits to DIR
+//	DIR/LOCK            flock held while a process commits to DIR (short)
+//	DIR/BUILD.LOCK      flock held by the one run building a generation (long)
 const (
 	currentFile = "CURRENT"
 	lockFile    = "LOCK"
+	buildLock   = "BUILD.LOCK"
 	genPrefix   = "gen-"
 	tmpSuffix   = ".tmp"
 )
@@ -133,9 +135,10 @@ func (d *Dir) cleanTemp() error {
 	return nil
 }
 
-// prune removes generations older than the current one and the one before
-// it (kept for rollback).
-func (d *Dir) prune() error {
+// prune removes the generations but the current one, prev (the one it
+// replaced, kept for rollback) and any newer than the current one (rolled
+// back from).
+func (d *Dir) prune(prev string) error {
 	cur, err := d.Current()
 	if err != nil {
 		return err
@@ -144,13 +147,10 @@ func (d *Dir) prune() error {
 	if err != nil {
 		return err
 	}
-	keep := map[string]bool{cur: true}
+	keep := map[string]bool{cur: true, prev: true}
 	curN, _ := genNumber(cur)
-	for i, g := range gens {
-		if g == cur && i > 0 {
-			keep[gens[i-1]] = true
-		}
-		if n, _ := genNumber(g); n > curN { // rolled back from: kept until the next run
+	for _, g := range gens {
+		if n, _ := genNumber(g); n > curN {
 			keep[g] = true
 		}
 	}
@@ -166,11 +166,29 @@ func (d *Dir) prune() error {
 
 // Lock takes the directory's commit lock (flock on DIR/LOCK), waiting for it.
 func (d *Dir) Lock() (unlock func() error, err error) {
-	f, err := os.OpenFile(filepath.Join(d.path, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
+	return d.flock(lockFile, syscall.LOCK_EX)
+}
+
+// ErrBuilding is returned when another run is building a generation of
+// the same directory.
+var ErrBuilding = errors.New("another index run is building in this directory: wait for it, then run again")
+
+// lockBuild takes the build lock without waiting: one run builds at a time,
+// so a run may remove any .tmp generation it finds.
+func (d *Dir) lockBuild() (unlock func() error, err error) {
+	unlock, err = d.flock(buildLock, syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return nil, fmt.Errorf("%s: %w", d.path, ErrBuilding)
+	}
+	return unlock, err
+}
+
+func (d *Dir) flock(name string, how int) (func() error, error) {
+	f, err := os.OpenFile(filepath.Join(d.path, name), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open lock: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", d.path, err)
 	}

@@ -15,16 +15,30 @@ import (
 // documents with a, e.g. after a dictionary change: no sources are needed.
 // Pushed documents are re-analysed as they are carried over.
 func (d *Dir) Reanalyze(ctx context.Context, a Analyzers, opt Options) (string, Changes, error) {
+	unlock, err := d.lockBuild() // no other run may switch between reading and building
+	if err != nil {
+		return "", Changes{}, err
+	}
+	defer unlock()
 	r, _, err := d.Open()
 	if err != nil {
 		return "", Changes{}, err
 	}
 	defer r.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	docs := make(chan corpus.Document, 256)
 	errc := make(chan error, 1)
 	go func() { errc <- storedDocs(ctx, r, docs, false) }()
-	name, ch, err := d.Build(ctx, docs, a, opt)
-	return name, ch, errors.Join(err, <-errc)
+	name, ch, err := d.runLocked(ctx, docs, a, opt, false)
+	if err != nil {
+		cancel()
+	}
+	drain(docs)
+	if serr := <-errc; !errors.Is(serr, context.Canceled) {
+		err = errors.Join(err, serr)
+	}
+	return name, ch, err
 }
 
 // storedDocs sends every stored document of r (with pushed, also those
