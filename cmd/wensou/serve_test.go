@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -49,21 +48,11 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-func sigFreeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // startSigServer starts `wensou serve --addr ADDR args...` with env added
 // and waits for /readyz.
 func startSigServer(t *testing.T, env []string, args ...string) *sigServer {
 	t.Helper()
-	addr := sigFreeAddr(t)
+	addr := testAddr(t)
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	s := &sigServer{cmd: cmd, base: "http://" + addr, logs: &lockedBuffer{}, done: make(chan error, 1)}
@@ -236,7 +225,7 @@ func TestSIGHUPReload(t *testing.T) {
 		}
 	}
 	write("log_format: json\nsearch_key: first-search-key-0123456789\n")
-	adminAddr := sigFreeAddr(t)
+	adminAddr := testAddr(t)
 	s := startSigServer(t, nil, "--config", cfg, "--admin-addr", adminAddr)
 	var statusQ func(key, q string) int
 	status := func(key string) int { return statusQ(key, "a") }
