@@ -28,14 +28,8 @@ var charsetRe = regexp.MustCompile(`(?i)charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
 // of GBK and GB2312); Big5; finally the declared charset or UTF-8 when at
 // most 1% of the characters are undecodable. Anything else is ErrEncoding.
 func decodeHTML(data []byte) (string, error) {
-	if s, ok, err := decodeBOM(data); ok {
+	if s, ok, err := decodeCommon(data); ok {
 		return s, err
-	}
-	if looksBinary(data) {
-		return "", ErrBinary
-	}
-	if utf8.Valid(data) {
-		return string(data), nil
 	}
 	declared, name := declaredEncoding(data)
 	if declared != nil {
@@ -51,17 +45,26 @@ func decodeHTML(data []byte) (string, error) {
 	return decodeLossy(declared, data)
 }
 
+// decodeCommon is the start of every decoding: a byte-order mark, binary
+// data, or valid UTF-8 settle it (ok); otherwise the caller goes on.
+func decodeCommon(data []byte) (string, bool, error) {
+	if s, ok, err := decodeBOM(data); ok {
+		return s, true, err
+	}
+	if looksBinary(data) {
+		return "", true, ErrBinary
+	}
+	if utf8.Valid(data) {
+		return string(data), true, nil
+	}
+	return "", false, nil
+}
+
 // decodeText is decodeHTML without the declaration: BOM, UTF-8, then
 // GB18030 if it decodes cleanly.
 func decodeText(data []byte) (string, error) {
-	if s, ok, err := decodeBOM(data); ok {
+	if s, ok, err := decodeCommon(data); ok {
 		return s, err
-	}
-	if looksBinary(data) {
-		return "", ErrBinary
-	}
-	if utf8.Valid(data) {
-		return string(data), nil
 	}
 	if s, bad := decodeWith(simplifiedchinese.GB18030, data); bad == 0 {
 		return s, nil
