@@ -50,6 +50,7 @@ type Engine struct {
 	cfg      Config
 	zero     *queryLog // queries that found nothing
 	popular  *queryLog // queries that found something
+	facets   facetCache
 }
 
 // New returns an engine reading from readers and analysing queries with
@@ -160,9 +161,14 @@ func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req 
 	if bq == nil {
 		return res, nil
 	}
+	table, err := e.facets.get(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	fa := newFacetAgg(table)
 	sr := bluge.NewTopNSearch(req.Size, filtered(bq, req)).SetFrom((req.Page - 1) * req.Size).
 		SortByCustom(sortOrder(req.Sort)).WithStandardAggregations().IncludeLocations()
-	addFacets(sr)
+	sr.AddAggregation("facets", fa)
 	if req.Explain {
 		sr.ExplainScores()
 	}
@@ -185,6 +191,6 @@ func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req 
 		res.Hits = append(res.Hits, h)
 	}
 	res.Total = it.Aggregations().Count()
-	res.Facets = facets(it.Aggregations())
+	res.Facets = fa.facets()
 	return res, ctx.Err()
 }

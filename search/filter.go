@@ -6,7 +6,6 @@ import (
 
 	"github.com/blugelabs/bluge"
 	bsearch "github.com/blugelabs/bluge/search"
-	"github.com/blugelabs/bluge/search/aggregations"
 
 	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
@@ -77,21 +76,4 @@ func sortOrder(sort string) bsearch.SortOrder {
 		}
 	}
 	return bsearch.SortOrder{bsearch.SortBy(bsearch.DocumentScore()).Desc()}
-}
-
-// addFacets asks a search for the kind and month counts.
-func addFacets(sr *bluge.TopNSearch) {
-	sr.AddAggregation("kind", aggregations.NewTermsAggregation(bsearch.Field(indexer.FieldKind), 10))
-	sr.AddAggregation("month", aggregations.NewTermsAggregation(bsearch.Field(indexer.FieldMonth), 36))
-}
-
-func facets(aggs *bsearch.Bucket) Facets {
-	f := Facets{Kind: map[string]uint64{}, Month: map[string]uint64{}}
-	for _, b := range aggs.Buckets("kind") {
-		f.Kind[b.Name()] = b.Count()
-	}
-	for _, b := range aggs.Buckets("month") {
-		f.Month[b.Name()] = b.Count()
-	}
-	return f
 }

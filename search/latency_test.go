@@ -1,0 +1,184 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wensou/wensou/indexer"
+)
+
+// Latency of Engine.Search on a real index, as `wensou bench` measures it:
+// the bench queries (queries.txt) plus the public judged queries, with
+// highlighting. They need an existing data directory, given as
+// WENSOU_POETRY_INDEX=DIR (`wensou index --index DIR --full --json
+// poetry.jsonl`), opened read only; without it they are skipped.
+//
+//	WENSOU_POETRY_INDEX=/tmp/x/poetry go test ./search -run '^$' \
+//	    -bench BenchmarkSearchPoetry -benchmem -count 5 -cpuprofile cpu.out
+
+const (
+	benchQueriesFile = "/tmp/wensou-bench/corpus/queries.txt"
+	publicJudged     = "../../shared/eval/public.tsv"
+)
+
+// latencyQueries reads the bench queries and the public judged queries
+// (first column), as cmd/wensou/bench.go's loadQueries does.
+func latencyQueries(tb testing.TB) []string {
+	tb.Helper()
+	var out []string
+	for i, p := range []string{benchQueriesFile, publicJudged} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			if i == 1 {
+				continue
+			}
+			tb.Skipf("no bench queries: %v", err)
+		}
+		for line := range strings.Lines(string(data)) {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			q, _, _ := strings.Cut(line, "\t")
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// latencyEngine opens the data directory named by WENSOU_POETRY_INDEX.
+func latencyEngine(tb testing.TB, cfg Config) *Engine {
+	tb.Helper()
+	dir := os.Getenv("WENSOU_POETRY_INDEX")
+	if dir == "" {
+		tb.Skip("WENSOU_POETRY_INDEX not set")
+	}
+	d, err := indexer.OpenDir(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h, err := d.OpenReaders()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(h.Close)
+	s := testSegmenter(tb)
+	return New(h, func() Analysis { return s }, cfg)
+}
+
+// BenchmarkSearchPoetry runs every query once per iteration round robin
+// and reports the percentiles of the engine's own took.
+func BenchmarkSearchPoetry(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{{"uncached", Config{}}} {
+		b.Run(c.name, func(b *testing.B) {
+			qs := latencyQueries(b)
+			e := latencyEngine(b, c.cfg)
+			ctx := context.Background()
+			for _, q := range qs { // warm-up
+				if _, err := e.Search(ctx, Request{Query: q}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			took := make([]float64, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				res, err := e.Search(ctx, Request{Query: qs[i%len(qs)]})
+				if err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, float64(res.Took)/float64(time.Millisecond))
+			}
+			slices.Sort(took)
+			at := func(p float64) float64 { return took[min(len(took)-1, int(p*float64(len(took))))] }
+			b.ReportMetric(at(0.5), "p50-ms")
+			b.ReportMetric(at(0.99), "p99-ms")
+		})
+	}
+}
+
+// TestDumpPoetry writes every query's full result (as the API returns it,
+// took zeroed) as JSON lines to WENSOU_DUMP, for comparing the results
+// of two versions of the engine byte for byte.
+func TestDumpPoetry(t *testing.T) {
+	out := os.Getenv("WENSOU_DUMP")
+	if out == "" {
+		t.Skip("WENSOU_DUMP not set")
+	}
+	qs := latencyQueries(t)
+	e := latencyEngine(t, Config{})
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	for _, q := range slices.Compact(slices.Sorted(slices.Values(qs))) {
+		for _, req := range []Request{{Query: q}, {Query: q, Page: 2, Size: 5, Sort: SortDate}} {
+			res, err := e.Search(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Took, res.TookMS = 0, 0
+			if err := enc.Encode(res); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSlowestPoetry logs the queries with the highest median took over
+// five rounds (a profiling aid; it asserts nothing about time).
+func TestSlowestPoetry(t *testing.T) {
+	if os.Getenv("WENSOU_SLOWEST") == "" {
+		t.Skip("WENSOU_SLOWEST not set")
+	}
+	qs := slices.Compact(slices.Sorted(slices.Values(latencyQueries(t))))
+	e := latencyEngine(t, Config{})
+	type slow struct {
+		q     string
+		ms    float64
+		total uint64
+	}
+	var all []slow
+	for _, q := range qs {
+		var took []float64
+		var total uint64
+		for range 5 {
+			res, err := e.Search(context.Background(), Request{Query: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			took, total = append(took, float64(res.Took)/float64(time.Millisecond)), res.Total
+		}
+		slices.Sort(took)
+		all = append(all, slow{q, took[2], total})
+	}
+	slices.SortFunc(all, func(a, b slow) int { return int((b.ms - a.ms) * 1000) })
+	for _, s := range all[:min(25, len(all))] {
+		t.Logf("%8.3f ms  total %6d  %q", s.ms, s.total, s.q)
+	}
+}
+
+// BenchmarkSearchPoetryQuery runs the one query WENSOU_QUERY (a
+// profiling aid for a slow query).
+func BenchmarkSearchPoetryQuery(b *testing.B) {
+	q := os.Getenv("WENSOU_QUERY")
+	if q == "" {
+		b.Skip("WENSOU_QUERY not set")
+	}
+	e := latencyEngine(b, Config{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Search(context.Background(), Request{Query: q}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
