@@ -60,7 +60,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		b.SetBytes(int64(len(text)))
 		b.ReportAllocs()
 		for b.Loop() {
-			s.gse.Segment(norm)
+			s.lex.segment(norm)
 		}
 	})
 	b.Run("Normalize", func(b *testing.B) {

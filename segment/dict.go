@@ -3,9 +3,12 @@ package segment
 import (
 	_ "embed"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -52,10 +55,17 @@ func lines(data string, yield func(n int, line string) error) error {
 	return nil
 }
 
-// dictLines converts a "word [freq [pos]]" dictionary into gse's
-// LoadDictStr format with normalised words and explicit frequencies.
-func (n *normalizer) dictLines(data string, sb *strings.Builder) error {
-	return lines(data, func(ln int, line string) error {
+// dictEntry is a line of a "word [freq [pos]]" dictionary: the normalised
+// word and its frequency (defaultFreq when not given); pos is ignored.
+type dictEntry struct {
+	word string
+	freq int
+}
+
+// dictEntries parses a "word [freq [pos]]" dictionary, normalising words.
+func (n *normalizer) dictEntries(data string) ([]dictEntry, error) {
+	var out []dictEntry
+	err := lines(data, func(ln int, line string) error {
 		f := strings.Fields(line)
 		if len(f) > 3 {
 			return fmt.Errorf("line %d: want \"word [freq [pos]]\", got %q", ln, line)
@@ -63,7 +73,7 @@ func (n *normalizer) dictLines(data string, sb *strings.Builder) error {
 		freq := defaultFreq
 		if len(f) > 1 {
 			v, err := strconv.Atoi(f[1])
-			if err != nil || v <= 0 {
+			if err != nil || v <= 0 || v > math.MaxUint32 {
 				return fmt.Errorf("line %d: bad frequency %q", ln, f[1])
 			}
 			freq = v
@@ -72,13 +82,49 @@ func (n *normalizer) dictLines(data string, sb *strings.Builder) error {
 		if !hasWordRune([]byte(word)) {
 			return fmt.Errorf("line %d: %q has no letter or digit", ln, f[0])
 		}
-		fmt.Fprintf(sb, "%s %d", word, freq)
-		if len(f) == 3 {
-			sb.WriteString(" " + f[2])
+		if strings.ContainsFunc(word, unicode.IsSpace) {
+			return fmt.Errorf("line %d: %q normalises to %q, which holds a space", ln, f[0], word)
 		}
-		sb.WriteByte('\n')
+		out = append(out, dictEntry{word: word, freq: freq})
 		return nil
 	})
+	return out, err
+}
+
+// lexEntries converts dictionary entries as gse loads them: a word under
+// gse's minimum frequency (2) is dropped, a one-character word gets
+// frequency 2, letters are lower-cased.
+func lexEntries(entries []dictEntry) []lexEntry {
+	out := make([]lexEntry, 0, len(entries))
+	for _, e := range entries {
+		if e.freq < gseMinFreq {
+			continue
+		}
+		freq := uint32(e.freq)
+		if utf8.RuneCountInString(e.word) < 2 {
+			freq = gseMinFreq
+		}
+		out = append(out, lexEntry{text: asciiLower(e.word), freq: freq})
+	}
+	return out
+}
+
+// gseMinFreq is gse's MinTokenFreq default, also the frequency it gives a
+// one-character word.
+const gseMinFreq = 2
+
+// asciiLower lower-cases ASCII letters, as gse does to dictionary words.
+func asciiLower(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
+		return s
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // parseSynonyms reads groups ("a/b/c" or "a,b,c"), normalises the words and

@@ -15,26 +15,34 @@ func testNormalizer(t *testing.T) *normalizer {
 	return n
 }
 
-func TestDictLines(t *testing.T) {
+func TestDictEntries(t *testing.T) {
 	n := testNormalizer(t)
 	tests := []struct {
-		in, want string
-		wantErr  bool
+		in      string
+		want    []dictEntry
+		wantErr bool
 	}{
-		{"# comment\n\n借唄\n", "借呗 20000\n", false},
-		{"零首付 5 n\nＰＲＯ版 9", "0首付 5 n\npro版 9\n", false},
-		{"a b", "", true},
-		{"a 0", "", true},
-		{"a 1 n extra", "", true},
-		{"\u0301 5", "", true},
-		{"。。 5", "", true},
+		{"# comment\n\n借唄\n", []dictEntry{{"借呗", 20000}}, false},
+		{"零首付 5 n\nＰＲＯ版 9", []dictEntry{{"0首付", 5}, {"pro版", 9}}, false},
+		{"a b", nil, true},
+		{"a 0", nil, true},
+		{"a 1 n extra", nil, true},
+		{"\u0301 5", nil, true},
+		{"。。 5", nil, true},
 	}
 	for _, tt := range tests {
-		var sb strings.Builder
-		err := n.dictLines(tt.in, &sb)
-		if (err != nil) != tt.wantErr || (!tt.wantErr && sb.String() != tt.want) {
-			t.Errorf("dictLines(%q) = %q, %v; want %q", tt.in, sb.String(), err, tt.want)
+		got, err := n.dictEntries(tt.in)
+		if (err != nil) != tt.wantErr || (!tt.wantErr && !slices.Equal(got, tt.want)) {
+			t.Errorf("dictEntries(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
+	}
+}
+
+func TestLexEntries(t *testing.T) {
+	in := []dictEntry{{"借呗", 20000}, {"rare", 1}, {"贷", 900}, {"abc", 2}}
+	want := []lexEntry{{"借呗", 20000}, {"贷", 2}, {"abc", 2}}
+	if got := lexEntries(in); !slices.Equal(got, want) {
+		t.Errorf("lexEntries = %v, want %v", got, want)
 	}
 }
 
@@ -87,11 +95,11 @@ func TestParsePinyinPhrases(t *testing.T) {
 }
 
 func TestEmbeddedDomainDict(t *testing.T) {
-	var sb strings.Builder
-	if err := testNormalizer(t).dictLines(domainDict, &sb); err != nil {
+	entries, err := testNormalizer(t).dictEntries(domainDict)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(sb.String(), "\n"); n < 80 {
+	if n := len(entries); n < 80 {
 		t.Errorf("domain pack has %d words, want ~80+", n)
 	}
 }

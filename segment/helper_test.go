@@ -6,8 +6,7 @@ import (
 	"testing"
 )
 
-// shared builds ONE default Segmenter per test binary (zh_s costs ~1 s and
-// ~130 MB).
+// shared builds ONE default Segmenter per test binary.
 var shared = sync.OnceValues(func() (*Segmenter, error) { return New(Config{}) })
 
 func testSegmenter(tb testing.TB) *Segmenter {

@@ -6,7 +6,6 @@ import (
 	"unsafe"
 
 	"github.com/blugelabs/bluge/analysis"
-	"github.com/go-ego/gse"
 	"github.com/mozillazg/go-pinyin"
 )
 
@@ -160,22 +159,22 @@ type pinyinWord struct {
 // Tokenize implements analysis.Tokenizer.
 func (t pinyinTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	f := t.s.norm.fold(t.s.capInput(input))
-	segs := t.s.gse.Segment(f.norm)
+	segs := t.s.lex.segment(f.norm)
 	b := newTokenBuilder(f, 2*len(segs))    // grows if parts need more
 	arena := make([]byte, 0, 2*len(f.norm)) // backs every term; grows too
 	var w pinyinWord
 	for i := 0; i < len(segs); i++ {
-		ns, ne, os, oe := f.span(segs[i].Start(), segs[i].End())
+		ns, ne, os, oe := f.span(int(segs[i].start), int(segs[i].end))
 		w.syl, w.off = t.s.pinyin.wordSyllables(f, ns, ne, w.syl[:0], w.off[:0])
 		w.off = append(w.off, ne)
 		w.parts = w.parts[:0]
 		if len(w.syl) >= 3 { // a part has two syllables: a shorter word has none
-			w.parts = addPartSpans(w.parts, segs[i].Token(), segs[i].Start())
+			w.parts = addPartSpans(w.parts, t.s.lex, segs[i].word, int(segs[i].start))
 		}
-		for i+1 < len(segs) && segs[i+1].End() <= ne { // inside a word widened over a zero collocation
+		for i+1 < len(segs) && int(segs[i+1].end) <= ne { // inside a word widened over a zero collocation
 			i++
-			w.parts = append(w.parts, [2]int{segs[i].Start(), segs[i].End()})
-			w.parts = addPartSpans(w.parts, segs[i].Token(), segs[i].Start())
+			w.parts = append(w.parts, [2]int{int(segs[i].start), int(segs[i].end)})
+			w.parts = addPartSpans(w.parts, t.s.lex, segs[i].word, int(segs[i].start))
 		}
 		var full, initials []byte
 		arena, full, initials = joinPinyin(arena, w.syl)
@@ -233,16 +232,16 @@ func (t pinyinTokenizer) emitParts(b *tokenBuilder, w *pinyinWord, arena []byte)
 }
 
 // addPartSpans appends the normalised spans of the search-mode sub-words of
-// tok (which starts at base), depth first, leaving out those too short for
+// word (which starts at base), depth first, leaving out those too short for
 // two syllables (under 4 bytes: 0元 is the shortest) and their sub-words.
-func addPartSpans(parts [][2]int, tok *gse.Token, base int) [][2]int {
-	for _, sub := range tok.Segments() {
-		start, end := base+sub.Start(), base+sub.End()
+func addPartSpans(parts [][2]int, lex *lexicon, word int32, base int) [][2]int {
+	for _, sub := range lex.subWords(word) {
+		start, end := base+int(sub.start), base+int(sub.end)
 		if end-start < 4 {
 			continue
 		}
 		parts = append(parts, [2]int{start, end})
-		parts = addPartSpans(parts, sub.Token(), start)
+		parts = addPartSpans(parts, lex, sub.word, start)
 	}
 	return parts
 }

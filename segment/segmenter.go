@@ -2,16 +2,13 @@ package segment
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
-
-	"github.com/go-ego/gse"
 )
 
 // Segmenter analyses Chinese (and mixed) text. It is immutable after New and
 // safe for concurrent use, as are the analyzers it returns.
 type Segmenter struct {
-	gse      gse.Segmenter
+	lex      *lexicon
 	norm     *normalizer
 	synonyms map[string][]string
 	stop     map[string]struct{}
@@ -19,10 +16,11 @@ type Segmenter struct {
 	maxInput int
 }
 
-// New builds a Segmenter: gse's embedded zh_s dictionary, the embedded domain
-// pack and cfg.UserDict, plus synonyms and stop words. It takes about a
-// second and ~130 MB; build one and share it (swap reloads with
-// atomic.Pointer).
+// New builds a Segmenter: the prebuilt dictionary embedded in the binary
+// (gse's zh_s and the domain pack, used in place: milliseconds, a few MB of
+// heap), cfg.UserDict, synonyms and stop words. With a user dictionary the
+// word dictionary is rebuilt (about a second and ~60 MB). Build one and
+// share it (swap reloads with atomic.Pointer).
 func New(cfg Config) (*Segmenter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -41,37 +39,32 @@ func New(cfg Config) (*Segmenter, error) {
 	return s, nil
 }
 
-// loadDictionaries loads the user dictionary and the domain pack with
-// LoadDictStr, then gse's embedded zh_s with LoadDictEmbed (never LoadDict,
-// which reads the module cache and, after NewEmbed, wipes the dictionary).
-// gse keeps the FIRST entry of a word, so this order gives user words
-// precedence over the domain pack and the domain pack over zh_s (whose 征信
-// has frequency 32); the expensive CalcToken pass runs once over everything
-// at the end. Nothing touches the file system except reading userDict, and
-// nothing prints.
+// loadDictionaries uses the prebuilt dictionary embedded in the binary
+// (zh_s and the domain pack, see lexfile.go) in place. With a user
+// dictionary it builds a new one from the user's words followed by the
+// prebuilt words: the first entry of a word wins, as in gse, so user words
+// take precedence over the domain pack, which takes precedence over zh_s.
+// Nothing touches the file system except reading userDict, and nothing
+// prints.
 func (s *Segmenter) loadDictionaries(userDict string) error {
-	var sb strings.Builder
-	user, err := readFile(userDict, "", "user dictionary")
+	base, err := loadLexicon(prebuiltLexicon)
+	if err != nil {
+		return fmt.Errorf("segment: embedded dictionary: %w", err)
+	}
+	if userDict == "" {
+		s.lex = base
+		return nil
+	}
+	data, err := readFile(userDict, "", "user dictionary")
 	if err != nil {
 		return fmt.Errorf("segment: %w", err)
 	}
-	if err := s.norm.dictLines(user, &sb); err != nil {
+	user, err := s.norm.dictEntries(data)
+	if err != nil {
 		return fmt.Errorf("segment: load user dictionary %s: %w", userDict, err)
 	}
-	if err := s.norm.dictLines(domainDict, &sb); err != nil {
-		return fmt.Errorf("segment: load domain dictionary: %w", err)
-	}
-	s.gse.NotLoadHMM = true // only the dictionary path is used, never HMM
-	s.gse.SkipLog = true
-	if err := s.gse.LoadDictStr(sb.String()); err != nil {
-		return fmt.Errorf("segment: load domain and user dictionaries: %w", err)
-	}
-	if err := s.gse.LoadDictEmbed("zh_s"); err != nil {
-		return fmt.Errorf("segment: load embedded zh_s dictionary: %w", err)
-	}
-	// Built with -tags ne, gse embeds nothing and zh_s silently loads empty.
-	if n := s.gse.Dict.NumTokens(); n < minZhSWords {
-		return fmt.Errorf("segment: embedded zh_s dictionary has %d words (gse built with -tags ne?)", n)
+	if s.lex, err = base.extend(lexEntries(user)); err != nil {
+		return fmt.Errorf("segment: build dictionary with %s: %w", userDict, err)
 	}
 	return nil
 }
@@ -137,6 +130,3 @@ func (s *Segmenter) capInput(input []byte) []byte {
 	}
 	return input[:n]
 }
-
-// minZhSWords is far below zh_s's ~350k words, far above any user pack.
-const minZhSWords = 100000

@@ -4,7 +4,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blugelabs/bluge/analysis"
-	"github.com/go-ego/gse"
 )
 
 // IndexWords returns the index-time word analyzer: every gse word
@@ -23,7 +22,7 @@ func (s *Segmenter) QueryWords() *analysis.Analyzer {
 	return &analysis.Analyzer{Tokenizer: wordTokenizer{s: s}}
 }
 
-// wordTokenizer tokenizes with gse's dictionary segmentation (no HMM).
+// wordTokenizer tokenizes with the lexicon (gse's dictionary segmentation).
 type wordTokenizer struct {
 	s   *Segmenter
 	sub bool
@@ -32,37 +31,37 @@ type wordTokenizer struct {
 // Tokenize implements analysis.Tokenizer.
 func (t wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	f := t.s.norm.fold(t.s.capInput(input))
-	segs := t.s.gse.Segment(f.norm)
+	segs := t.s.lex.segment(f.norm)
 	b := newTokenBuilder(f, len(segs))
 	mainEnd := 0 // normalised end of the last word, after widening
 	for i := range segs {
-		sg := &segs[i]
-		if sg.End() <= mainEnd { // inside a word widened over a zero collocation
+		start, end := int(segs[i].start), int(segs[i].end)
+		if end <= mainEnd { // inside a word widened over a zero collocation
 			if t.sub {
-				b.add(sg.Start(), sg.End(), 0)
+				b.add(start, end, 0)
 			}
 			continue
 		}
-		if !b.add(sg.Start(), sg.End(), 1) {
+		if !b.add(start, end, 1) {
 			continue
 		}
 		mainEnd = b.last[1]
 		if t.sub {
-			addSubWords(b, sg.Token(), sg.Start())
+			addSubWords(b, t.s.lex, segs[i].word, start)
 		}
 	}
 	return b.stream()
 }
 
-// addSubWords emits the search-mode sub-words of tok (which starts at the
+// addSubWords emits the search-mode sub-words of word (which starts at the
 // normalised offset base), depth first, skipping single characters.
-func addSubWords(b *tokenBuilder, tok *gse.Token, base int) {
-	for _, sub := range tok.Segments() {
-		start, end := base+sub.Start(), base+sub.End()
+func addSubWords(b *tokenBuilder, lex *lexicon, word int32, base int) {
+	for _, sub := range lex.subWords(word) {
+		start, end := base+int(sub.start), base+int(sub.end)
 		if utf8.RuneCount(b.f.norm[start:end]) < 2 {
 			continue
 		}
 		b.add(start, end, 0)
-		addSubWords(b, sub.Token(), start)
+		addSubWords(b, lex, sub.word, start)
 	}
 }

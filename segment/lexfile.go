@@ -1,0 +1,153 @@
+package segment
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"unsafe"
+)
+
+// The prebuilt dictionary: gse v0.80.3's zh_s with the domain pack
+// dict/domain.txt in front (normalised), as a lexicon file. Regenerate it
+// after changing either (TestLexiconFile fails until then):
+//
+//go:generate go test -run ^TestLexiconFile$ -update
+//go:embed dict/zh_s.lex
+var prebuiltLexicon string
+
+// lexMagic starts a lexicon file; the last byte is the format version.
+const lexMagic = "WSLEX\x00\x00\x01"
+
+// lexHeader follows the magic: the element count of every section.
+type lexHeader struct {
+	Words, Nodes, Subs, Text uint32
+}
+
+// The file is the magic, the header, then the sections nodes, dist, freq,
+// subIdx, subs, txtIdx and text, each little-endian and starting on a
+// multiple of 8 bytes, so that a lexicon can view them in place.
+
+// marshal encodes l as a lexicon file.
+func (l *lexicon) marshal() []byte {
+	var buf bytes.Buffer
+	buf.WriteString(lexMagic)
+	h := lexHeader{Words: uint32(l.numWords()), Nodes: uint32(len(l.nodes)), Subs: uint32(len(l.subs)), Text: uint32(len(l.text))}
+	for _, section := range []any{h, l.nodes, l.dist, l.freq, l.subIdx, l.subs, l.txtIdx, []byte(l.text)} {
+		_ = binary.Write(&buf, binary.LittleEndian, section) // bytes.Buffer does not fail
+		for buf.Len()%8 != 0 {
+			buf.WriteByte(0)
+		}
+	}
+	return buf.Bytes()
+}
+
+// loadLexicon returns the lexicon encoded in data, whose sections it uses
+// in place (read-only: data may be the binary's read-only embedded bytes)
+// when they are aligned and the machine is little-endian, else copies.
+func loadLexicon(data string) (*lexicon, error) {
+	if len(data) < len(lexMagic)+16 || data[:len(lexMagic)] != lexMagic {
+		return nil, errors.New("not a lexicon file of this version")
+	}
+	r := &sectionReader{data: data, off: len(lexMagic)}
+	var h lexHeader
+	if hs := section[lexHeader](r, 1); len(hs) == 1 {
+		h = hs[0]
+	}
+	l := &lexicon{
+		nodes:  section[trieNode](r, int(h.Nodes)),
+		dist:   section[float32](r, int(h.Words)),
+		freq:   section[uint32](r, int(h.Words)),
+		subIdx: section[uint32](r, int(h.Words)+1),
+		subs:   section[lexSub](r, int(h.Subs)),
+		txtIdx: section[uint32](r, int(h.Words)+1),
+	}
+	if r.err == nil && r.off+int(h.Text) <= len(data) {
+		l.text = data[r.off : r.off+int(h.Text)]
+	} else if r.err == nil {
+		r.err = errors.New("truncated text")
+	}
+	if r.err != nil {
+		return nil, fmt.Errorf("lexicon file: %w", r.err)
+	}
+	if err := l.checkBounds(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// checkBounds checks the ends of the indexes, without reading every entry:
+// the file is trusted to be what marshal wrote (the embedded one is
+// checked in full by TestLexiconFile), and a full check would bring the
+// whole trie into memory at start.
+func (l *lexicon) checkBounds() error {
+	n := l.numWords()
+	switch {
+	case len(l.nodes) == 0:
+		return errors.New("lexicon file: empty trie")
+	case l.subIdx[0] != 0 || l.subIdx[n] != uint32(len(l.subs)):
+		return errors.New("lexicon file: bad sub-word index")
+	case l.txtIdx[0] != 0 || l.txtIdx[n] != uint32(len(l.text)):
+		return errors.New("lexicon file: bad text index")
+	}
+	return nil
+}
+
+// sectionReader reads the aligned sections of a lexicon file.
+type sectionReader struct {
+	data string
+	off  int
+	err  error
+}
+
+// section reads the next n elements of type T.
+func section[T any](r *sectionReader, n int) []T {
+	if r.err != nil {
+		return nil
+	}
+	size := n * int(unsafe.Sizeof(*new(T)))
+	if n < 0 || size < 0 || r.off+size > len(r.data) {
+		r.err = fmt.Errorf("truncated section at byte %d", r.off)
+		return nil
+	}
+	raw := r.data[r.off : r.off+size]
+	r.off += (size + 7) &^ 7
+	if n == 0 {
+		return []T{}
+	}
+	p := unsafe.StringData(raw)
+	if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 && uintptr(unsafe.Pointer(p))%8 == 0 {
+		return unsafe.Slice((*T)(unsafe.Pointer(p)), n)
+	}
+	out := make([]T, n)
+	if err := binary.Read(bytes.NewReader([]byte(raw)), binary.LittleEndian, out); err != nil {
+		r.err = err
+	}
+	return out
+}
+
+// validate checks every invariant lookups rely on (checkBounds, ordered
+// indexes, sub-words and terminal slots that name existing words).
+func (l *lexicon) validate() error {
+	if err := l.checkBounds(); err != nil {
+		return err
+	}
+	n := uint32(l.numWords())
+	for i := range n {
+		if l.subIdx[i] > l.subIdx[i+1] || l.txtIdx[i] > l.txtIdx[i+1] {
+			return fmt.Errorf("lexicon file: word %d: indexes out of order", i)
+		}
+	}
+	for _, s := range l.subs {
+		if s.word >= int32(n) || s.word < pseudoWord || s.start >= s.end {
+			return fmt.Errorf("lexicon file: bad sub-word %+v", s)
+		}
+	}
+	for t, nd := range l.nodes {
+		if nd.check >= int32(len(l.nodes)) || nd.check >= 0 && int(l.nodes[nd.check].base) == t && uint32(nd.base) >= n {
+			return fmt.Errorf("lexicon file: bad trie slot %d", t)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,260 @@
+package segment
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-ego/gse"
+)
+
+var update = flag.Bool("update", false, "rewrite dict/zh_s.lex from gse's zh_s and the domain pack")
+
+// gseReference loads gse the way wensou did before the prebuilt lexicon:
+// the user words and the domain pack (normalised) with LoadDictStr, then
+// the embedded zh_s. It is the reference the lexicon must match.
+func gseReference(user string) (*gse.Segmenter, error) {
+	n, err := newNormalizer(tsCharacters)
+	if err != nil {
+		return nil, err
+	}
+	var sb strings.Builder
+	for _, data := range []string{user, domainDict} {
+		entries, err := n.dictEntries(data)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			fmt.Fprintf(&sb, "%s %d\n", e.word, e.freq)
+		}
+	}
+	g := &gse.Segmenter{NotLoadHMM: true, SkipLog: true}
+	if err := g.LoadDictStr(sb.String()); err != nil {
+		return nil, err
+	}
+	if err := g.LoadDictEmbed("zh_s"); err != nil {
+		return nil, err
+	}
+	if g.Dict.NumTokens() < 100000 {
+		return nil, fmt.Errorf("gse's zh_s has %d words (built with -tags ne?)", g.Dict.NumTokens())
+	}
+	return g, nil
+}
+
+// sharedGse is the reference without a user dictionary (~1 s to build).
+var sharedGse = sync.OnceValues(func() (*gse.Segmenter, error) { return gseReference("") })
+
+func testGse(tb testing.TB) *gse.Segmenter {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("builds gse's dictionary")
+	}
+	g, err := sharedGse()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
+}
+
+// gseEntries returns gse's dictionary as lexicon entries, in gse's order.
+func gseEntries(tb testing.TB, g *gse.Segmenter) []lexEntry {
+	tb.Helper()
+	out := make([]lexEntry, len(g.Dict.Tokens))
+	for i := range g.Dict.Tokens {
+		tok := &g.Dict.Tokens[i]
+		f := tok.Freq()
+		if f != math.Trunc(f) || f < 1 || f > math.MaxUint32 {
+			tb.Fatalf("word %q: frequency %v is not a uint32", tok.Text(), f)
+		}
+		out[i] = lexEntry{text: tok.Text(), freq: uint32(f)}
+	}
+	return out
+}
+
+// TestLexiconFile: the embedded dict/zh_s.lex is what the build makes from
+// gse's zh_s and the domain pack, and passes the full check. With -update
+// (go generate) it rewrites the file.
+func TestLexiconFile(t *testing.T) {
+	g := testGse(t)
+	l, err := buildLexicon(gseEntries(t, g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := l.marshal()
+	if *update {
+		if err := os.WriteFile("dict/zh_s.lex", data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote dict/zh_s.lex: %d words, %d trie slots, %d sub-words, %d bytes", l.numWords(), len(l.nodes), len(l.subs), len(data))
+		return
+	}
+	if !bytes.Equal(data, []byte(prebuiltLexicon)) {
+		t.Fatal("dict/zh_s.lex is stale: run go generate ./segment")
+	}
+	embedded, err := loadLexicon(prebuiltLexicon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := embedded.validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLexiconMatchesGseSubWords: every word's search-mode sub-words, and
+// their distances, are gse's.
+func TestLexiconMatchesGseSubWords(t *testing.T) {
+	g := testGse(t)
+	l := testSegmenter(t).lex
+	if l.numWords() != g.Dict.NumTokens() {
+		t.Fatalf("%d words, gse has %d", l.numWords(), g.Dict.NumTokens())
+	}
+	bad := 0
+	for w := range g.Dict.Tokens {
+		tok := &g.Dict.Tokens[w]
+		want := gseTree(tok.Segments())
+		got := lexTree(l, l.subWords(int32(w)))
+		if tok.Text() != l.word(int32(w)) || got != want {
+			t.Errorf("word %d %q: sub-words %s, gse %q: %s", w, l.word(int32(w)), got, tok.Text(), want)
+			if bad++; bad > 10 {
+				t.FailNow()
+			}
+		}
+	}
+}
+
+// TestLexiconMatchesGse: segmentation of texts is gse's, sub-words
+// included: the shared sample article, mixed-script edge cases and random
+// runs of dictionary words and characters.
+func TestLexiconMatchesGse(t *testing.T) {
+	g := testGse(t)
+	s := testSegmenter(t)
+	texts := []string{"", "a", "ABC中文", "中华人民共和国", "iPhone15手机 ９成新", "零首付0首付", "こんにちは世界",
+		"x\xffy", "  ", "，。", "abc def", "a1b2", "Ωμέγα αλφα", "支付宝花呗借呗", "网络贷款平台注销账户"}
+	texts = append(texts, randomTexts(g, 2000)...)
+	if b, err := readSample(); err == nil {
+		texts = append(texts, s.Normalize(string(b)))
+	}
+	for _, text := range texts {
+		checkSegmentation(t, s.lex, g, text)
+	}
+}
+
+// TestLexiconUserDictMatchesGse: with a user dictionary (words that are
+// new, that override zh_s and the domain pack, and that gse drops), the
+// rebuilt lexicon segments like gse.
+func TestLexiconUserDictMatchesGse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds gse's dictionary")
+	}
+	user := "征信 5\n花呗借呗 99999\n人民共和 100000\nrare 1\nＸＹＺ公司 300\n"
+	g, err := gseReference(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/user.txt"
+	if err := os.WriteFile(path, []byte(user), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{UserDict: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.lex.validate(); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range append(randomTexts(g, 300), "征信报告", "花呗借呗", "中华人民共和国", "rare", "xyz公司") {
+		checkSegmentation(t, s.lex, g, text)
+	}
+}
+
+// checkSegmentation compares the words of text and their sub-word trees.
+func checkSegmentation(t *testing.T, l *lexicon, g *gse.Segmenter, text string) {
+	t.Helper()
+	var want, got strings.Builder
+	for _, sg := range g.Segment([]byte(text)) {
+		fmt.Fprintf(&want, "%d-%d%s ", sg.Start(), sg.End(), gseTree(sg.Token().Segments()))
+	}
+	for _, sg := range l.segment([]byte(text)) {
+		fmt.Fprintf(&got, "%d-%d%s ", sg.start, sg.end, lexTree(l, l.subWords(sg.word)))
+	}
+	if got.String() != want.String() {
+		t.Errorf("segment(%q):\n got %s\nwant %s", text, got.String(), want.String())
+	}
+}
+
+func gseTree(segs []*gse.Segment) string {
+	var sb strings.Builder
+	for _, s := range segs {
+		fmt.Fprintf(&sb, "[%d-%d%s]", s.Start(), s.End(), gseTree(s.Token().Segments()))
+	}
+	return sb.String()
+}
+
+func lexTree(l *lexicon, subs []lexSub) string {
+	var sb strings.Builder
+	for _, s := range subs {
+		fmt.Fprintf(&sb, "[%d-%d%s]", s.start, s.end, lexTree(l, l.subWords(s.word)))
+	}
+	return sb.String()
+}
+
+// randomTexts joins random dictionary words, single characters and ASCII.
+func randomTexts(g *gse.Segmenter, n int) []string {
+	r := rand.New(rand.NewPCG(1, 2))
+	toks := g.Dict.Tokens
+	out := make([]string, n)
+	for i := range out {
+		var sb strings.Builder
+		for range 1 + r.IntN(12) {
+			switch r.IntN(6) {
+			case 0:
+				w := []rune(toks[r.IntN(len(toks))].Text())
+				sb.WriteRune(w[r.IntN(len(w))])
+			case 1:
+				sb.WriteString([]string{"a", "B2", "零", "，", " ", "x9y", "の"}[r.IntN(7)])
+			default:
+				sb.WriteString(toks[r.IntN(len(toks))].Text())
+			}
+		}
+		out[i] = sb.String()
+	}
+	return out
+}
+
+// TestLexiconMatchesGseCorpus compares the segmentation of every title and
+// body of a JSONL corpus (WENSOU_PARITY_JSONL, e.g. the bench's
+// poetry.jsonl; skipped when unset) with gse's.
+func TestLexiconMatchesGseCorpus(t *testing.T) {
+	path := os.Getenv("WENSOU_PARITY_JSONL")
+	if path == "" {
+		t.Skip("WENSOU_PARITY_JSONL not set")
+	}
+	g, s := testGse(t), testSegmenter(t)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	docs := 0
+	for ; dec.More(); docs++ {
+		var doc struct{ Title, Body string }
+		if err := dec.Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range []string{doc.Title, doc.Body} {
+			checkSegmentation(t, s.lex, g, s.Normalize(text))
+		}
+		if t.Failed() {
+			t.Fatalf("document %d differs", docs)
+		}
+	}
+	t.Logf("%d documents segmented like gse", docs)
+}
