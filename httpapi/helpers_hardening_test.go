@@ -62,7 +62,9 @@ func sampleDeps(t *testing.T) Deps {
 		}
 		sample.writer = x
 		sample.gen = x.Readers().Name
-		sample.engine = search.New(x.Readers(), func() search.Analysis { return seg }, search.Config{})
+		// Uncached: these tests load the engine itself (TestOverload must
+		// see real search work); the cache has its own tests.
+		sample.engine = search.New(x.Readers(), func() search.Analysis { return seg }, search.Config{Cache: search.CacheConfig{Disabled: true}})
 	})
 	if sample.err != nil {
 		t.Fatal(sample.err)

@@ -26,6 +26,7 @@ type Config struct {
 	// QueryLogSize bounds the distinct queries remembered for the
 	// zero-result list and popular-query suggestions, default 10000.
 	QueryLogSize int
+	Cache        CacheConfig // query result cache; the zero value is on, with default bounds
 }
 
 func (c Config) withDefaults() Config {
@@ -51,6 +52,7 @@ type Engine struct {
 	zero     *queryLog // queries that found nothing
 	popular  *queryLog // queries that found something
 	facets   facetCache
+	cache    *resultCache // nil: disabled
 }
 
 // New returns an engine reading from readers and analysing queries with
@@ -59,7 +61,7 @@ type Engine struct {
 func New(readers Readers, analysis func() Analysis, cfg Config) *Engine {
 	cfg = cfg.withDefaults()
 	return &Engine{readers: readers, analysis: analysis, cfg: cfg,
-		zero: newQueryLog(cfg.QueryLogSize), popular: newQueryLog(cfg.QueryLogSize)}
+		zero: newQueryLog(cfg.QueryLogSize), popular: newQueryLog(cfg.QueryLogSize), cache: newResultCache(cfg.Cache)}
 }
 
 // Errors of invalid requests; the API maps them to 400.
@@ -102,7 +104,10 @@ func (e *Engine) validate(req *Request) error {
 }
 
 // Search runs req. The context bounds the search: bluge stops collecting
-// when it is done.
+// when it is done. A request answered before under the same reader and
+// analysis comes from the result cache (Config.Cache); its Took is the
+// time of the lookup. The result is shared with the cache: callers must
+// not change it.
 func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
 	if err := e.validate(&req); err != nil {
@@ -117,18 +122,45 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
 	defer release()
-	b := builder{a: e.analysis(), w: e.cfg.Weights}
-	res, err := e.run(ctx, r, b, q, req)
+	a := e.analysis()
+	key, cacheable := cacheKey(q, req)
+	if cacheable {
+		if res := e.cache.get(r, a, key); res != nil {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("search %q: %w", req.Query, err)
+			}
+			return e.finish(start, q, req, res), nil
+		}
+	}
+	res, err := e.run(ctx, r, builder{a: a, w: e.cfg.Weights}, q, req)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
-	res.Took = time.Since(start)
-	res.TookMS = float64(res.Took.Microseconds()) / 1000
-	if req.Page == 1 {
-		e.logQuery(q, req.Query, res)
+	if cacheable {
+		e.cache.put(r, a, key, res)
 	}
-	return res, nil
+	return e.finish(start, q, req, res), nil
 }
+
+// finish returns a copy of res with the request's query and the time
+// taken since start, and logs page-one queries.
+func (e *Engine) finish(start time.Time, q Query, req Request, res *Result) *Result {
+	out := *res
+	out.Query = req.Query
+	out.Took = time.Since(start)
+	out.TookMS = float64(out.Took.Microseconds()) / 1000
+	if req.Page == 1 {
+		e.logQuery(q, req.Query, &out)
+	}
+	return &out
+}
+
+// InvalidateCache empties the query result cache (the API calls it after
+// a write; a reader switch empties it anyway).
+func (e *Engine) InvalidateCache() { e.cache.invalidate() }
+
+// CacheStats returns the counters of the query result cache.
+func (e *Engine) CacheStats() CacheStats { return e.cache.snapshot() }
 
 // run searches with every clause required, then, when that finds nothing
 // and there was more than one clause, with any clause.

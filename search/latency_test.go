@@ -77,7 +77,7 @@ func BenchmarkSearchPoetry(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		cfg  Config
-	}{{"uncached", Config{}}} {
+	}{{"uncached", Config{Cache: CacheConfig{Disabled: true}}}, {"cached", Config{}}} {
 		b.Run(c.name, func(b *testing.B) {
 			qs := latencyQueries(b)
 			e := latencyEngine(b, c.cfg)
@@ -114,7 +114,7 @@ func TestDumpPoetry(t *testing.T) {
 		t.Skip("WENSOU_DUMP not set")
 	}
 	qs := latencyQueries(t)
-	e := latencyEngine(t, Config{})
+	e := latencyEngine(t, Config{Cache: CacheConfig{Disabled: true}})
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	for _, q := range slices.Compact(slices.Sorted(slices.Values(qs))) {
@@ -141,7 +141,7 @@ func TestSlowestPoetry(t *testing.T) {
 		t.Skip("WENSOU_SLOWEST not set")
 	}
 	qs := slices.Compact(slices.Sorted(slices.Values(latencyQueries(t))))
-	e := latencyEngine(t, Config{})
+	e := latencyEngine(t, Config{Cache: CacheConfig{Disabled: true}})
 	type slow struct {
 		q     string
 		ms    float64
@@ -174,7 +174,7 @@ func BenchmarkSearchPoetryQuery(b *testing.B) {
 	if q == "" {
 		b.Skip("WENSOU_QUERY not set")
 	}
-	e := latencyEngine(b, Config{})
+	e := latencyEngine(b, Config{Cache: CacheConfig{Disabled: true}})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := e.Search(context.Background(), Request{Query: q}); err != nil {
