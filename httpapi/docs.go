@@ -29,7 +29,9 @@ func (s *Server) putDocs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.writer.Put(c.Request.Context(), docs); err != nil {
+	err = s.writer.Put(c.Request.Context(), docs)
+	s.invalidateCache() // even a failed write may have written part
+	if err != nil {
 		fail(c, err)
 		return
 	}
@@ -90,9 +92,20 @@ func (s *Server) deleteDoc(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.writer.Delete(c.Request.Context(), []string{id}); err != nil {
+	err := s.writer.Delete(c.Request.Context(), []string{id})
+	s.invalidateCache()
+	if err != nil {
 		fail(c, err)
 		return
 	}
 	writeJSON(c, http.StatusOK, gin.H{"deleted": id})
+}
+
+// invalidateCache empties the searcher's result cache after a write. (A
+// write swaps in a new reader, which empties it anyway; this makes the
+// contract independent of how the writer publishes.)
+func (s *Server) invalidateCache() {
+	if s.cache != nil {
+		s.cache.InvalidateCache()
+	}
 }

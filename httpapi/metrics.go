@@ -65,7 +65,37 @@ func newMetrics(s *Server, raw Searcher) *metrics {
 			Name: "wensou_query_slots_busy", Help: "Query requests holding one of the MaxInFlight slots."},
 			func() float64 { return float64(len(s.slots)) }),
 	)
+	if s.cache != nil {
+		m.reg.MustRegister(cacheMetrics(s.cache)...)
+	}
 	return m
+}
+
+// cacheMetrics read the counters of the searcher's result cache at scrape
+// time.
+func cacheMetrics(c CachingSearcher) []prometheus.Collector {
+	counter := func(name, help string, v func(search.CacheStats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(v(c.CacheStats())) })
+	}
+	gauge := func(name, help string, v func(search.CacheStats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help},
+			func() float64 { return v(c.CacheStats()) })
+	}
+	return []prometheus.Collector{
+		counter("wensou_search_cache_hits_total", "Searches answered from the query result cache.",
+			func(st search.CacheStats) uint64 { return st.Hits }),
+		counter("wensou_search_cache_misses_total", "Cacheable searches that ran (not in the query result cache).",
+			func(st search.CacheStats) uint64 { return st.Misses }),
+		counter("wensou_search_cache_evictions_total", "Results dropped from the query result cache to stay within its bounds.",
+			func(st search.CacheStats) uint64 { return st.Evictions }),
+		gauge("wensou_search_cache_entries", "Results held in the query result cache.",
+			func(st search.CacheStats) float64 { return float64(st.Entries) }),
+		gauge("wensou_search_cache_bytes", "Estimated size of the results held in the query result cache.",
+			func(st search.CacheStats) float64 { return float64(st.Bytes) }),
+		gauge("wensou_search_cache_enabled", "1 when the query result cache is on, else 0.",
+			func(st search.CacheStats) float64 { return map[bool]float64{true: 1}[st.Enabled] }),
+	}
 }
 
 // methods are the HTTP methods that get their own label value; anything

@@ -27,6 +27,14 @@ type Searcher interface {
 	Analyze(text string) []search.FieldTokens
 }
 
+// CachingSearcher is a Searcher with a query result cache
+// (search.Engine). The service exports its counters in /metrics and
+// empties it after every write through the API.
+type CachingSearcher interface {
+	CacheStats() search.CacheStats
+	InvalidateCache()
+}
+
 // Writer is what the write routes need from the index. Without one (or
 // without an admin key) the write routes answer 403 write_disabled.
 type Writer interface {
@@ -139,6 +147,7 @@ type Server struct {
 	limiter  *rateLimiter
 	slots    chan struct{} // in-flight query requests; nil: unbounded
 	metrics  *metrics
+	cache    CachingSearcher // nil when the searcher has no cache
 }
 
 // Dynamic is the part of the configuration a running server can change
@@ -181,6 +190,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.cfg.MaxInFlight > 0 {
 		s.slots = make(chan struct{}, s.cfg.MaxInFlight)
 	}
+	s.cache, _ = deps.Searcher.(CachingSearcher)
 	s.metrics = newMetrics(s, deps.Searcher)
 	s.searcher = s.metrics.instrument(deps.Searcher)
 	r := gin.New()

@@ -24,6 +24,9 @@ type CacheConfig struct {
 	MaxBytes   int64 // estimated size of the results kept, default 16 MiB
 }
 
+// WithDefaults returns c with every zero bound set to its default.
+func (c CacheConfig) WithDefaults() CacheConfig { return c.withDefaults() }
+
 func (c CacheConfig) withDefaults() CacheConfig {
 	if c.MaxEntries <= 0 {
 		c.MaxEntries = 2048

@@ -80,6 +80,12 @@ type Config struct {
 	Metrics struct {
 		Disabled bool `yaml:"disabled"` // no /metrics on the main listener
 	} `yaml:"metrics"`
+
+	Cache struct { // the query result cache (search.CacheConfig)
+		Disabled   bool  `yaml:"disabled"`
+		MaxEntries int   `yaml:"max_entries"`
+		MaxBytes   int64 `yaml:"max_bytes"`
+	} `yaml:"cache"`
 }
 
 // Duration is a time.Duration written as "5s", "100ms", "2m".
@@ -138,6 +144,10 @@ func (c Config) withDefaults() Config {
 	if l.MaxWindow <= 0 {
 		l.MaxWindow = defaultMaxWindow
 	}
+	if !c.Cache.Disabled {
+		cc := search.CacheConfig{MaxEntries: c.Cache.MaxEntries, MaxBytes: c.Cache.MaxBytes}.WithDefaults()
+		c.Cache.MaxEntries, c.Cache.MaxBytes = cc.MaxEntries, cc.MaxBytes
+	}
 	r := &c.RateLimit
 	r.PerSecond, r.Burst, r.Clients, r.Exempt = h.RateLimit, h.RateBurst, h.RateClients, h.RateExempt
 	return c
@@ -178,6 +188,8 @@ func (c Config) searchConfig() search.Config {
 	return search.Config{
 		Limits:    search.ParseLimits{MaxRunes: c.Limits.MaxQueryChars, MaxClauses: c.Limits.MaxTerms},
 		MaxWindow: c.Limits.MaxWindow,
+		Cache: search.CacheConfig{Disabled: c.Cache.Disabled, MaxEntries: c.Cache.MaxEntries,
+			MaxBytes: c.Cache.MaxBytes},
 	}
 }
 
@@ -271,6 +283,9 @@ func (c Config) Validate() (warnings []string, err error) {
 	}
 	if l.MaxQueryChars > 10000 {
 		bad("limits.max_query_chars: %d, at most 10000", l.MaxQueryChars)
+	}
+	if c.Cache.MaxEntries < 0 || c.Cache.MaxBytes < 0 {
+		bad("cache: max_entries and max_bytes must not be negative")
 	}
 	if c.RateLimit.Burst < 0 || c.RateLimit.Clients < 0 {
 		bad("rate_limit: burst and clients must not be negative")
