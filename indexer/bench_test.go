@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -139,11 +138,7 @@ func BenchmarkMemory(b *testing.B) {
 // indexing mix. cpu-s/op (user+system time of the process) is less
 // sensitive than ns/op to other load on the machine.
 func BenchmarkBuildPoetry(b *testing.B) {
-	dir := os.Getenv("WENSOU_BENCH_CORPUS")
-	if dir == "" {
-		dir = "/tmp/wensou-bench/corpus"
-	}
-	docs := readPoetry(b, filepath.Join(dir, "poetry.jsonl"), 20000)
+	docs := readPoetry(b, benchCorpus("poetry.jsonl"), 20000)
 	s := benchSegmenter(b)
 	for _, opt := range []Options{{Writers: 1}, {Writers: 2}, {Writers: 2, BatchSize: 1000}} {
 		b.Run(fmt.Sprintf("writers=%d/batch=%d", opt.Writers, opt.withDefaults().BatchSize), func(b *testing.B) {
@@ -167,6 +162,14 @@ func BenchmarkBuildPoetry(b *testing.B) {
 			b.ReportMetric(peakRSS(), "peak-RSS-MB")
 		})
 	}
+}
+
+// benchCorpusDir is WENSOU_BENCH_CORPUS, default /tmp/wensou-bench/corpus.
+func benchCorpusDir() string {
+	if dir := os.Getenv("WENSOU_BENCH_CORPUS"); dir != "" {
+		return dir
+	}
+	return "/tmp/wensou-bench/corpus"
 }
 
 // resetPeakRSS resets the process's VmHWM (Linux: clear_refs 5), so that

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/index"
 
 	"github.com/wensou/wensou/corpus"
 )
@@ -21,6 +22,7 @@ type Changes struct {
 	Deleted   int `json:"deleted"`
 	Unchanged int `json:"unchanged"`
 	Documents int `json:"documents"` // in the new generation
+	Segments  int `json:"segments"`  // of the new generation: 1 after a full run without pushed documents
 }
 
 // Build writes docs into a new generation of d and switches to it: a full
@@ -82,7 +84,8 @@ type job struct {
 	seen      map[string]bool  // documents this run's sources gave
 	a         Analyzers
 	opt       Options
-	w         *bluge.Writer
+	w         *index.Writer
+	compact   *compactor // full runs: merged into one segment before the switch
 	changes   Changes
 	noop      bool
 }
@@ -97,6 +100,9 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 	}
 	if err == nil && len(j.ids) == 0 {
 		err = ErrEmptyBuild
+	}
+	if err == nil && j.compact != nil { // before the lock: pushes wait only for the carry-over
+		err = j.compact.compact(ctx, j.w)
 	}
 	if err != nil {
 		return errors.Join(err, j.w.Close())
@@ -129,7 +135,10 @@ func (j *job) start(ctx context.Context, incremental bool) error {
 			}
 		}
 	}
-	j.w, err = bluge.OpenWriter(bluge.DefaultConfig(j.tmp))
+	if !incremental || j.base == "" {
+		j.compact = &compactor{}
+	}
+	j.w, err = index.OpenWriter(writerConfig(j.tmp, j.compact))
 	if err != nil {
 		return fmt.Errorf("open writer %s: %w", j.tmp, err)
 	}

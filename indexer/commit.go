@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/index"
 
 	"github.com/wensou/wensou/corpus"
 )
@@ -36,7 +37,7 @@ func (j *job) commit(ctx context.Context, incremental bool) (err error) {
 		return fmt.Errorf("close writer %s: %w", j.tmp, err)
 	}
 	j.changes.Documents = len(j.ids)
-	if err := verify(j.tmp, len(j.ids)); err != nil {
+	if j.changes.Segments, err = verify(j.tmp, len(j.ids)); err != nil {
 		return err
 	}
 	return j.switchGeneration()
@@ -113,21 +114,22 @@ func verifyOpens(path string) error {
 	return nil
 }
 
-// verify opens the index at path and checks it holds want documents.
-func verify(path string, want int) error {
-	r, err := bluge.OpenReader(bluge.DefaultConfig(path))
+// verify opens the index at path, checks it holds want documents and
+// returns its number of segments.
+func verify(path string, want int) (int, error) {
+	r, err := index.OpenReader(writerConfig(path, nil))
 	if err != nil {
-		return fmt.Errorf("verify %s: open: %w", path, err)
+		return 0, fmt.Errorf("verify %s: open: %w", path, err)
 	}
 	defer r.Close()
 	got, err := r.Count()
 	if err != nil {
-		return fmt.Errorf("verify %s: count: %w", path, err)
+		return 0, fmt.Errorf("verify %s: count: %w", path, err)
 	}
 	if int(got) != want {
-		return fmt.Errorf("verify %s: %d documents, want %d", path, got, want)
+		return 0, fmt.Errorf("verify %s: %d documents, want %d", path, got, want)
 	}
-	return nil
+	return len(r.Segments()), nil
 }
 
 // drain lets a producer blocked on docs finish after the consumer stopped.

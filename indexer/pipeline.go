@@ -51,6 +51,11 @@ type analyzed struct{ doc *bluge.Document }
 func (a analyzed) Analyze()                       {}
 func (a analyzed) EachField(vf segapi.VisitField) { a.doc.EachField(vf) }
 
+// batcher is what a build writes to: a bluge.Writer or an index.Writer.
+type batcher interface {
+	Batch(*index.Batch) error
+}
+
 type prepared struct {
 	id    string
 	doc   analyzed
@@ -60,7 +65,7 @@ type prepared struct {
 // write analyses docs on opt.Workers goroutines and writes them to w in
 // batches: inserted into a fresh index, or, with update, replacing any
 // document of the same id. It returns the number of documents written.
-func write(ctx context.Context, w *bluge.Writer, docs <-chan corpus.Document, a Analyzers, opt Options, update bool) (int, error) {
+func write(ctx context.Context, w batcher, docs <-chan corpus.Document, a Analyzers, opt Options, update bool) (int, error) {
 	opt = opt.withDefaults()
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -125,7 +130,7 @@ func analyse(ctx context.Context, docs <-chan corpus.Document, out chan<- prepar
 // (the first one wins), and writes them on opt.Writers goroutines. Batches
 // never share an id, so the order in which bluge introduces them does not
 // matter. It returns the number of documents written by successful batches.
-func batches(ctx context.Context, w *bluge.Writer, in <-chan prepared, opt Options, update bool) (int, error) {
+func batches(ctx context.Context, w batcher, in <-chan prepared, opt Options, update bool) (int, error) {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type full struct {

@@ -21,6 +21,7 @@ type indexFlags struct {
 	asJSON  bool
 	maxSize int64
 	batch   int
+	writers int
 }
 
 func newIndexCmd() *cobra.Command {
@@ -38,6 +39,7 @@ func newIndexCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print the summary as one JSON object")
 	cmd.Flags().Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
 	cmd.Flags().IntVar(&f.batch, "batch", 0, "documents per index batch (default 2000)")
+	cmd.Flags().IntVar(&f.writers, "writers", 0, "batches built in parallel (default: indexer.Options)")
 	_ = cmd.MarkFlagRequired("index")
 	cmd.AddCommand(newRollbackCmd())
 	return cmd
@@ -76,6 +78,7 @@ type summary struct {
 	Skipped    int            `json:"skipped"`
 	Errors     int            `json:"errors"`
 	Documents  int            `json:"documents"`
+	Segments   int            `json:"segments"`
 	Articles   int64          `json:"articles"`
 	Related    int64          `json:"related"`
 	Bytes      int64          `json:"bytes"`
@@ -94,7 +97,7 @@ func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string
 	if err != nil {
 		return err
 	}
-	opt := indexer.Options{BatchSize: f.batch}
+	opt := indexer.Options{BatchSize: f.batch, Writers: f.writers}
 	if !f.asJSON {
 		p := newProgress(os.Stderr, sources)
 		opt.Progress = p.update
@@ -103,7 +106,7 @@ func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string
 	name, ch, rep, err := d.IndexSources(ctx, sources, indexer.SourceOptions{MaxFileSize: f.maxSize},
 		seg, opt, f.full)
 	s := summary{Added: ch.Added, Updated: ch.Updated, Deleted: ch.Deleted, Unchanged: ch.Unchanged,
-		Documents: ch.Documents, Generation: name, Seconds: time.Since(start).Seconds()}
+		Documents: ch.Documents, Segments: ch.Segments, Generation: name, Seconds: time.Since(start).Seconds()}
 	if rep != nil {
 		s.Articles, s.Related, s.Bytes = rep.Articles, rep.Related, rep.Bytes
 		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped

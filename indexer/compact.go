@@ -1,0 +1,124 @@
+package indexer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/index"
+	"github.com/blugelabs/bluge/index/mergeplan"
+	"github.com/blugelabs/bluge/search/similarity"
+)
+
+// compactor is the merge policy of a full run. While batches are written
+// nothing is merged (every merge of a half-built index would be redone);
+// before the generation is switched, compact merges all segments into one.
+// Searches then open each term's postings once instead of once per
+// segment, and a build spends its merge work once, on a core that no
+// longer analyses.
+type compactor struct {
+	all    atomic.Bool           // merge everything into one segment now
+	failed atomic.Pointer[error] // the writer's last asynchronous error
+}
+
+// asyncError records an error of bluge's merger or persister, which ends
+// a compaction waiting for them.
+func (c *compactor) asyncError(err error) { c.failed.Store(&err) }
+
+// budget is mergeplan's segment budget: unlimited while building, one
+// when compacting.
+func (c *compactor) budget(int64, int64, *mergeplan.Options) int {
+	if c.all.Load() {
+		return 1
+	}
+	return math.MaxInt32
+}
+
+// writerConfig is bluge.DefaultConfig(path) (BM25 norms, the virtual
+// _all field) at the index level, so that the merge policy can be set:
+// with c, the policy of a full run; without, bluge's default tiers.
+func writerConfig(path string, c *compactor) index.Config {
+	cfg := index.DefaultConfig(path)
+	all := bluge.NewKeywordField("", "")
+	_ = all.Analyze(0)
+	bm25 := similarity.NewBM25Similarity()
+	cfg = cfg.WithVirtualField(all).WithNormCalc(func(_ string, n int) float32 {
+		return bm25.ComputeNorm(n)
+	})
+	if c != nil {
+		cfg.AsyncError = c.asyncError
+		cfg.MergePlanOptions.CalcBudget = c.budget
+		cfg.MergePlanOptions.SegmentsPerMergeTask = math.MaxInt32
+		cfg.MergePlanOptions.MaxSegmentSize = mergeplan.MaxSegmentSizeLimit // documents
+	}
+	return cfg
+}
+
+// compactPoll is how often compact checks the segment count, and
+// compactNudge how often it writes another empty batch while waiting.
+const (
+	compactPoll  = 20 * time.Millisecond
+	compactNudge = 500 * time.Millisecond
+)
+
+// compact merges every segment of w into one and returns once that
+// segment is persisted. bluge plans merges when its persister reports a
+// new snapshot, so batches that delete nothing start the plan: one now and
+// one every compactNudge (the merger may register for the report after
+// the persister went idle; bluge v0.2.2 then waits for the next batch),
+// and a last one, which returns after its snapshot is persisted.
+func (c *compactor) compact(ctx context.Context, w *index.Writer) error {
+	c.all.Store(true)
+	defer c.all.Store(false)
+	last := time.Now()
+	if err := nudge(w); err != nil {
+		return err
+	}
+	for {
+		n, err := segments(w)
+		if err != nil {
+			return err
+		}
+		if n <= 1 {
+			return nudge(w)
+		}
+		if e := c.failed.Load(); e != nil {
+			return fmt.Errorf("compact %d segments: %w", n, *e)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("compact %d segments: %w", n, ctx.Err())
+		case <-time.After(compactPoll):
+		}
+		if time.Since(last) >= compactNudge {
+			last = time.Now()
+			if err := nudge(w); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// nudge writes a batch deleting an id no document has: a new snapshot
+// with the same documents.
+func nudge(w *index.Writer) error {
+	b := index.NewBatch()
+	b.Delete(bluge.Identifier("\x00compact"))
+	if err := w.Batch(b); err != nil {
+		return fmt.Errorf("compact: %w", err)
+	}
+	return nil
+}
+
+// segments counts the segments of w's current snapshot.
+func segments(w *index.Writer) (int, error) {
+	s, err := w.Reader()
+	if err != nil {
+		return 0, fmt.Errorf("compact: snapshot: %w", err)
+	}
+	defer s.Close()
+	return len(s.Segments()), nil
+}

@@ -1,0 +1,76 @@
+package indexer
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/analysis"
+	segapi "github.com/blugelabs/bluge_segment_api"
+	ice "github.com/blugelabs/ice"
+
+	"github.com/wensou/wensou/corpus"
+)
+
+// BenchmarkSegment measures bluge's segment building alone (ice.New, what
+// one index.Writer.Batch runs on its goroutine) over 5,000 analysed poetry
+// documents, for the real schema and for cut-down schemas, to show where
+// a build's time goes (docs/BENCHMARKS.md): the bigram fields, with many
+// distinct terms, and term positions cost most. Skipped without the bench
+// corpus (scripts/bench.sh builds it).
+func BenchmarkSegment(b *testing.B) {
+	docs := readPoetry(b, benchCorpus("poetry.jsonl"), 5000)
+	s := benchSegmenter(b)
+	for _, v := range []struct {
+		name string
+		mk   func(corpus.Document, Analyzers) *bluge.Document
+	}{
+		{"schema", func(d corpus.Document, a Analyzers) *bluge.Document { bd, _ := NewDocument(d, a); return bd }},
+		{"schema-without-positions", func(d corpus.Document, a Analyzers) *bluge.Document {
+			return plainDoc(d, a, false, true)
+		}},
+		{"words-only", func(d corpus.Document, a Analyzers) *bluge.Document { return plainDoc(d, a, true, false) }},
+	} {
+		sd := make([]segapi.Document, len(docs))
+		for i, d := range docs {
+			bd := v.mk(d, s)
+			bd.Analyze()
+			sd[i] = analyzed{bd}
+		}
+		b.Run(v.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := ice.New(sd, func(string, int) float32 { return 1 }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
+}
+
+// plainDoc is the schema's title and body fields with or without term
+// positions, and with or without the bigram and pinyin fields.
+func plainDoc(d corpus.Document, a Analyzers, positions, bigrams bool) *bluge.Document {
+	doc := bluge.NewDocument(d.ID)
+	add := func(name, v string, an *analysis.Analyzer, store bool) {
+		f := bluge.NewTextField(name, v).WithAnalyzer(an)
+		if positions {
+			f.SearchTermPositions()
+		}
+		if store {
+			f.StoreValue()
+		}
+		doc.AddField(f)
+	}
+	add(FieldTitle, d.Title, a.IndexWords(), true)
+	add(FieldBody, d.Body, a.IndexWords(), true)
+	if bigrams {
+		add(FieldTitleBigram, d.Title, a.Bigrams(), false)
+		add(FieldTitlePinyin, d.Title, a.Pinyin(), false)
+		add(FieldBodyBigram, d.Body, a.Bigrams(), false)
+	}
+	return doc
+}
+
+func benchCorpus(name string) string { return filepath.Join(benchCorpusDir(), name) }
