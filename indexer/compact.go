@@ -51,11 +51,15 @@ func writerConfig(path string, c *compactor) index.Config {
 	if c != nil {
 		cfg.AsyncError = c.asyncError
 		cfg.MergePlanOptions.CalcBudget = c.budget
-		cfg.MergePlanOptions.SegmentsPerMergeTask = math.MaxInt32
+		cfg.MergePlanOptions.SegmentsPerMergeTask = compactFanIn
 		cfg.MergePlanOptions.MaxSegmentSize = mergeplan.MaxSegmentSizeLimit // documents
 	}
 	return cfg
 }
+
+// compactFanIn bounds how many segments one merge reads: a build of many
+// batches is merged in rounds (64 segments into one, then those).
+const compactFanIn = 64
 
 // compactPoll is how often compact checks the segment count, and
 // compactNudge how often it writes another empty batch while waiting.
