@@ -31,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-ego/gse"
 	"github.com/spf13/cobra"
 
 	"github.com/wensou/wensou/indexer"
@@ -174,15 +175,32 @@ func (b *bench) loadDictionaries(context.Context) error {
 	return nil
 }
 
-// rawSegmentation runs the IndexWords analyzer (normalisation, gse words
-// and sub-words) over title+body of every JSONL document on GOMAXPROCS
-// goroutines, three times; the median pass counts.
+// rawSegmentation measures the analysis ceiling the issue names: gse's
+// own Segment with search-mode sub-words (its embedded zh_s dictionary),
+// then wensou's IndexWords analyzer (normalisation, words, sub-words), each
+// over title+body of every JSONL document on GOMAXPROCS goroutines, three
+// passes, the median counts. Indexing ratios are to gse's figure.
 func (b *bench) rawSegmentation(ctx context.Context, path string) error {
 	texts, total, err := jsonlTexts(path)
 	if err != nil {
 		return err
 	}
+	var g gse.Segmenter
+	g.SkipLog, g.NotLoadHMM = true, true
+	if err := g.LoadDictEmbed("zh_s"); err != nil {
+		return fmt.Errorf("gse zh_s: %w", err)
+	}
+	b.raw, b.rawCPU = b.segmentPasses(ctx, "gse Segment + sub-words", texts, total, func(t []byte) {
+		_ = gse.ToSlice(g.Segment(t), true)
+	})
 	a := b.seg.IndexWords()
+	b.segmentPasses(ctx, "wensou IndexWords", texts, total, func(t []byte) { a.Analyze(t) })
+	return ctx.Err()
+}
+
+// segmentPasses runs fn over texts on GOMAXPROCS goroutines three times,
+// adds a row and returns the median MB/s and MB per CPU-second.
+func (b *bench) segmentPasses(ctx context.Context, what string, texts [][]byte, total int64, fn func([]byte)) (float64, float64) {
 	var passes, cpuPasses []float64
 	for range 3 {
 		cpu0 := processCPU()
@@ -192,7 +210,7 @@ func (b *bench) rawSegmentation(ctx context.Context, path string) error {
 		for range runtime.GOMAXPROCS(0) {
 			wg.Go(func() {
 				for i := int(next.Add(1)) - 1; i < len(texts) && ctx.Err() == nil; i = int(next.Add(1)) - 1 {
-					a.Analyze(texts[i])
+					fn(texts[i])
 				}
 			})
 		}
@@ -202,12 +220,11 @@ func (b *bench) rawSegmentation(ctx context.Context, path string) error {
 	}
 	slices.Sort(passes)
 	slices.Sort(cpuPasses)
-	b.raw, b.rawCPU = passes[1], cpuPasses[1]
-	b.rows = append(b.rows, row{what: fmt.Sprintf("raw segmentation (IndexWords, %d goroutines)", runtime.GOMAXPROCS(0)),
-		mbPerS: b.raw, docsPerS: b.raw * 1e6 / float64(total) * float64(len(texts)),
-		note: fmt.Sprintf("median of 3: %.2f/%.2f/%.2f MB/s; %.2f MB per CPU-second", passes[0], passes[1], passes[2], b.rawCPU)})
-	b.logf("raw segmentation %.1f MB/s (%d docs, %.1f MB)", b.raw, len(texts), float64(total)/1e6)
-	return ctx.Err()
+	b.rows = append(b.rows, row{what: fmt.Sprintf("raw segmentation: %s, %d goroutines", what, runtime.GOMAXPROCS(0)),
+		mbPerS: passes[1], docsPerS: passes[1] * 1e6 / float64(total) * float64(len(texts)),
+		note: fmt.Sprintf("median of 3: %.2f/%.2f/%.2f MB/s; %.2f MB per CPU-second", passes[0], passes[1], passes[2], cpuPasses[1])})
+	b.logf("raw segmentation (%s) %.1f MB/s (%d docs, %.1f MB)", what, passes[1], len(texts), float64(total)/1e6)
+	return passes[1], cpuPasses[1]
 }
 
 // rebuild runs `wensou index --full --json` on a fresh data directory and
@@ -250,7 +267,7 @@ func (b *bench) rebuild(ctx context.Context, name, source string) error {
 	case "man-zh-html":
 		r.note = "target ≥4 MB/s (HTML bytes): " + okIf(mbps >= 4) + "; "
 	}
-	r.note += fmt.Sprintf("%.1f CPU-s, %.2f MB per CPU-s (×raw by CPU: %.2f)", cpu, float64(s.Bytes)/1e6/cpu, float64(s.Bytes)/1e6/cpu/b.rawCPU)
+	r.note += fmt.Sprintf("%d segment(s); %.1f CPU-s, %.2f MB per CPU-s (×raw by CPU: %.2f)", s.Segments, cpu, float64(s.Bytes)/1e6/cpu, float64(s.Bytes)/1e6/cpu/b.rawCPU)
 	b.rows = append(b.rows, r)
 	b.logf("%s: %d docs in %.1fs, %.2f MB/s, peak RSS %.0f MB", name, s.Documents, wall, mbps, peak)
 	return nil
