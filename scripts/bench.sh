@@ -8,6 +8,7 @@
 #   SCALE=10 bash scripts/bench.sh        # the same at 10x the poetry corpus
 #   PROFILE=/tmp/wensou-bench/prof bash scripts/bench.sh   # + CPU profiles
 #   GO_BENCH=1 bash scripts/bench.sh      # + go test -bench in indexer, search, segment, corpus
+#   SOAK=10m bash scripts/bench.sh        # + 10 minutes of 8-client load: RSS and open files each minute
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/wensou-bench/corpus}
@@ -25,7 +26,8 @@ echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 echo "load before: $(uptime)"
 args=(bench --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv")
 [ -n "${PROFILE:-}" ] && args+=(--profile "$PROFILE")
-timeout 15m "$WORK/wensou" "${args[@]}"
+[ -n "${SOAK:-}" ] && args+=(--soak "$SOAK")
+timeout 40m "$WORK/wensou" "${args[@]}"
 echo "load after: $(uptime)"
 if [ -n "${PROFILE:-}" ]; then
   for p in index search; do

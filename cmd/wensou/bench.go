@@ -41,7 +41,7 @@ import (
 
 type benchFlags struct {
 	corpus, work, makeCorpus, profile, public string
-	duration                                  time.Duration
+	duration, soak                            time.Duration
 	clients, scale                            int
 }
 
@@ -62,6 +62,7 @@ func newBenchCmd() *cobra.Command {
 	fl.StringVar(&f.work, "work", "/tmp/wensou-bench/run", "scratch directory for indexes (emptied per rebuild)")
 	fl.StringVar(&f.profile, "profile", "", "write CPU profiles of an in-process poetry rebuild and of the search pass to this directory")
 	fl.DurationVar(&f.duration, "duration", 10*time.Second, "length of each HTTP load run")
+	fl.DurationVar(&f.soak, "soak", 0, "then load the server this long (e.g. 10m), reporting RSS and open files every minute")
 	fl.IntVar(&f.clients, "clients", 8, "concurrent clients of the second HTTP load run")
 	fl.IntVar(&f.scale, "scale", 1, "poetry copies (new ids) to index and serve: 10 for the scale run")
 	return cmd
@@ -337,86 +338,162 @@ func (b *bench) openEngine() (*search.Engine, func(), error) {
 		return nil, nil, err
 	}
 	seg := b.seg
-	return search.New(h, func() search.Analysis { return seg }, search.Config{}), h.Close, nil
+	cfg := search.Config{Cache: search.CacheConfig{Disabled: true}} // every query runs: took is the real work
+	return search.New(h, func() search.Analysis { return seg }, cfg), h.Close, nil
 }
 
-// serve starts `wensou serve` on the poetry index, times /readyz, then
-// loads it over loopback HTTP with 1 and f.clients clients, watching its
-// RSS, and runs suggestions and a second round of the concurrent load as
-// a short soak.
+// serve measures `wensou serve` on the poetry index: with its query
+// result cache (the default) and with the cache switched off, where every
+// request runs the search.
 func (b *bench) serve(ctx context.Context) error {
+	if err := b.serveOnce(ctx, true); err != nil {
+		return err
+	}
+	return b.serveOnce(ctx, false)
+}
+
+// loadedServer is one `wensou serve` process under load.
+type loadedServer struct {
+	b         *bench
+	pid       int
+	base, tag string
+}
+
+// serveOnce starts `wensou serve`, times /readyz, then loads it over
+// loopback HTTP with 1 and f.clients clients, watching its RSS; with the
+// cache it also runs suggestions, a second round of the concurrent load as
+// a short soak and, with --soak, the long soak.
+func (b *bench) serveOnce(ctx context.Context, cached bool) error {
 	addr, err := freeAddr()
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, b.bin, "serve", "--index", filepath.Join(b.f.work, "poetry"), "--addr", addr)
+	args := []string{"serve", "--index", filepath.Join(b.f.work, "poetry"), "--addr", addr}
+	tag := "cache on"
+	if !cached {
+		args, tag = append(args, "--set", "cache.disabled=true"), "cache off"
+	}
+	cmd := exec.CommandContext(ctx, b.bin, args...)
 	cmd.Stderr = io.Discard
-	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
 	defer func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() }()
-	base := "http://" + addr
-	ready, err := waitReady(ctx, base+"/readyz", 30*time.Second)
+	sv := &loadedServer{b: b, pid: cmd.Process.Pid, base: "http://" + addr, tag: tag}
+	ready, err := waitReady(ctx, sv.base+"/readyz", 30*time.Second)
 	if err != nil {
 		return err
 	}
-	pid := cmd.Process.Pid
-	rssReady := statusMB(pid, "VmRSS")
-	b.rows = append(b.rows, row{what: "serve --index poetry: ready (/readyz 200)", readyS: ready.Seconds(), rssMB: rssReady,
+	rssReady := statusMB(sv.pid, "VmRSS")
+	b.rows = append(b.rows, row{what: "serve --index poetry: ready (/readyz 200), " + tag, readyS: ready.Seconds(), rssMB: rssReady,
 		note: "target ≤1 s: " + okIf(ready <= time.Second)})
-	b.logf("ready in %.2fs, RSS %.0f MB", ready.Seconds(), rssReady)
-	_ = start
-	searchURLs := make([]string, len(b.qs))
-	for i, q := range b.qs {
-		searchURLs[i] = base + "/api/search?q=" + url.QueryEscape(q)
+	b.logf("ready in %.2fs, RSS %.0f MB (%s)", ready.Seconds(), rssReady, tag)
+	rounds := 1
+	if cached {
+		rounds = 2
 	}
-	var sugURLs []string
-	for _, p := range suggestPrefixes(b.qs) {
-		sugURLs = append(sugURLs, base+"/api/suggest?q="+url.QueryEscape(p))
-	}
-	run := func(what string, urls []string, clients int, d time.Duration, note func(load) string) error {
-		peak := watchStatus(pid, "VmRSS")
-		l, err := loadTest(ctx, urls, clients, d)
-		if err != nil {
-			return err
-		}
-		r := row{what: what, p50: l.p[0], p95: l.p[1], p99: l.p[2], qps: l.qps, rssMB: peak()}
-		if note != nil {
-			r.note = note(l)
-		}
-		if l.errors > 0 {
-			r.note += fmt.Sprintf(" %d ERRORS", l.errors)
-		}
-		b.rows = append(b.rows, r)
-		b.logf("%s: %.0f req/s, p50 %.2f p99 %.2f ms, peak RSS %.0f MB, load %s", what, l.qps, l.p[0], l.p[2], r.rssMB, loadAvg())
-		return nil
-	}
-	if err := run("HTTP search, 1 client", searchURLs, 1, b.f.duration, nil); err != nil {
+	if err := sv.searchLoad(ctx, rounds); err != nil || !cached {
 		return err
 	}
-	rss8 := 0.0
-	for round := 1; round <= 2; round++ {
-		what := fmt.Sprintf("HTTP search, %d clients (round %d)", b.f.clients, round)
-		if err := run(what, searchURLs, b.f.clients, b.f.duration, func(l load) string {
+	if err := sv.run(ctx, "HTTP suggest, 1 client", sv.urls("/api/suggest", suggestPrefixes(b.qs)), 1, b.f.duration/3, func(l load) string {
+		return "target p99 ≤1 ms (server side; this is client side): " + okIf(l.p[2] <= 1)
+	}); err != nil {
+		return err
+	}
+	return sv.soak(ctx)
+}
+
+func (sv *loadedServer) urls(path string, qs []string) []string {
+	out := make([]string, len(qs))
+	for i, q := range qs {
+		out[i] = sv.base + path + "?q=" + url.QueryEscape(q)
+	}
+	return out
+}
+
+// searchLoad runs /api/search with 1 client, then rounds of f.clients.
+func (sv *loadedServer) searchLoad(ctx context.Context, rounds int) error {
+	b, urls := sv.b, sv.urls("/api/search", sv.b.qs)
+	if err := sv.run(ctx, "HTTP search, 1 client, "+sv.tag, urls, 1, b.f.duration, nil); err != nil {
+		return err
+	}
+	first := 0.0
+	for round := 1; round <= rounds; round++ {
+		what := fmt.Sprintf("HTTP search, %d clients, %s (round %d)", b.f.clients, sv.tag, round)
+		if err := sv.run(ctx, what, urls, b.f.clients, b.f.duration, func(l load) string {
 			return fmt.Sprintf("target ≥8000 req/s: %s, p99 ≤5 ms: %s; RSS ≤300 MB: %s",
-				okIf(l.qps >= 8000), okIf(l.p[2] <= 5), okIf(statusMB(pid, "VmRSS") <= 300))
+				okIf(l.qps >= 8000), okIf(l.p[2] <= 5), okIf(statusMB(sv.pid, "VmRSS") <= 300))
 		}); err != nil {
 			return err
 		}
-		time.Sleep(time.Second)
-		after := statusMB(pid, "VmRSS")
-		b.rows[len(b.rows)-1].note += fmt.Sprintf("; RSS 1 s after: %.0f MB (anon %.0f, file %.0f)",
-			after, statusMB(pid, "RssAnon"), statusMB(pid, "RssFile"))
+		after := sv.rssAfter()
 		if round == 1 {
-			rss8 = after
+			first = after
 		} else {
-			b.rows[len(b.rows)-1].note += fmt.Sprintf(" (%+.0f MB vs round 1)", after-rss8)
+			b.rows[len(b.rows)-1].note += fmt.Sprintf(" (%+.0f MB vs round 1)", after-first)
 		}
 	}
-	return run("HTTP suggest, 1 client", sugURLs, 1, b.f.duration/3, func(l load) string {
-		return "target p99 ≤1 ms (server side; this is client side): " + okIf(l.p[2] <= 1)
-	})
+	return nil
+}
+
+// rssAfter waits a second after a run and notes the server's RSS.
+func (sv *loadedServer) rssAfter() float64 {
+	time.Sleep(time.Second)
+	after := statusMB(sv.pid, "VmRSS")
+	r := &sv.b.rows[len(sv.b.rows)-1]
+	r.note += fmt.Sprintf("; RSS 1 s after: %.0f MB (anon %.0f, file %.0f)", after, statusMB(sv.pid, "RssAnon"), statusMB(sv.pid, "RssFile"))
+	return after
+}
+
+// soak loads the server with f.clients clients for f.soak in one-minute
+// runs and reports the RSS after each: memory must not grow.
+func (sv *loadedServer) soak(ctx context.Context) error {
+	b := sv.b
+	if b.f.soak <= 0 {
+		return nil
+	}
+	urls := sv.urls("/api/search", b.qs)
+	var rss []string
+	for left := b.f.soak; left > 0; left -= time.Minute {
+		l, err := loadTest(ctx, urls, b.f.clients, min(left, time.Minute))
+		if err != nil {
+			return err
+		}
+		rss = append(rss, fmt.Sprintf("%.0f", statusMB(sv.pid, "VmRSS")))
+		b.logf("soak: %.0f req/s, p99 %.2f ms, RSS %s MB, open files %d", l.qps, l.p[2], rss[len(rss)-1], openFiles(sv.pid))
+	}
+	b.rows = append(b.rows, row{what: fmt.Sprintf("soak: HTTP search, %d clients, %s", b.f.clients, b.f.soak),
+		rssMB: statusMB(sv.pid, "VmRSS"), note: fmt.Sprintf("RSS MB after each minute: %s; open files at end: %d", strings.Join(rss, " "), openFiles(sv.pid))})
+	return nil
+}
+
+// openFiles counts the file descriptors of a process (-1 if unknown).
+func openFiles(pid int) int {
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		return -1
+	}
+	return len(fds)
+}
+
+// run is one load run of urls, added as a row.
+func (sv *loadedServer) run(ctx context.Context, what string, urls []string, clients int, d time.Duration, note func(load) string) error {
+	b := sv.b
+	peak := watchStatus(sv.pid, "VmRSS")
+	l, err := loadTest(ctx, urls, clients, d)
+	if err != nil {
+		return err
+	}
+	r := row{what: what, p50: l.p[0], p95: l.p[1], p99: l.p[2], qps: l.qps, rssMB: peak()}
+	if note != nil {
+		r.note = note(l)
+	}
+	if l.errors > 0 {
+		r.note += fmt.Sprintf(" %d ERRORS", l.errors)
+	}
+	b.rows = append(b.rows, r)
+	b.logf("%s: %.0f req/s, p50 %.2f p99 %.2f ms, peak RSS %.0f MB, load %s", what, l.qps, l.p[0], l.p[2], r.rssMB, loadAvg())
+	return nil
 }
 
 // profileBuild rebuilds the poetry index in process under the CPU profiler.
