@@ -15,9 +15,10 @@ import (
 // plain stands in for segment.Segmenter to keep the example fast.
 type plain struct{}
 
-func (plain) IndexWords() *analysis.Analyzer { return analyzer.NewStandardAnalyzer() }
-func (plain) Bigrams() *analysis.Analyzer    { return analyzer.NewStandardAnalyzer() }
-func (plain) Pinyin() *analysis.Analyzer     { return analyzer.NewSimpleAnalyzer() }
+func (plain) IndexWords() *analysis.Analyzer    { return analyzer.NewStandardAnalyzer() }
+func (plain) Bigrams() *analysis.Analyzer       { return analyzer.NewStandardAnalyzer() }
+func (plain) Pinyin() *analysis.Analyzer        { return analyzer.NewSimpleAnalyzer() }
+func (plain) TitlePrefixes() *analysis.Analyzer { return analyzer.NewKeywordAnalyzer() }
 
 func ExampleDir_Build() {
 	dir, _ := os.MkdirTemp("", "wensou-example")

@@ -15,9 +15,10 @@ import (
 // mechanics, not Chinese analysis.
 type plainAnalyzers struct{}
 
-func (plainAnalyzers) IndexWords() *analysis.Analyzer { return analyzer.NewStandardAnalyzer() }
-func (plainAnalyzers) Bigrams() *analysis.Analyzer    { return analyzer.NewStandardAnalyzer() }
-func (plainAnalyzers) Pinyin() *analysis.Analyzer     { return analyzer.NewSimpleAnalyzer() }
+func (plainAnalyzers) IndexWords() *analysis.Analyzer    { return analyzer.NewStandardAnalyzer() }
+func (plainAnalyzers) Bigrams() *analysis.Analyzer       { return analyzer.NewStandardAnalyzer() }
+func (plainAnalyzers) Pinyin() *analysis.Analyzer        { return analyzer.NewSimpleAnalyzer() }
+func (plainAnalyzers) TitlePrefixes() *analysis.Analyzer { return analyzer.NewKeywordAnalyzer() }
 
 func testDocs(n int, prefix string) []corpus.Document {
 	out := make([]corpus.Document, n)

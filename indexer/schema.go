@@ -34,6 +34,7 @@ const (
 	FieldRelated       = "related"   // JSON of []corpus.Link, stored only
 	FieldOrigin        = "origin"    // "api" for documents pushed over HTTP; absent for sources
 	FieldTitleKey      = "title_key" // corpus.NormalizeTitle(title), keyword: finds related entries by title
+	FieldTitlePrefix   = "title_pre" // Analyzers.TitlePrefixes of the title: suggestions, one term per typed text
 )
 
 // OriginAPI marks documents pushed through the API: they are carried over
@@ -45,6 +46,7 @@ type Analyzers interface {
 	IndexWords() *analysis.Analyzer
 	Bigrams() *analysis.Analyzer
 	Pinyin() *analysis.Analyzer
+	TitlePrefixes() *analysis.Analyzer
 }
 
 // headingSep joins headings in the stored headings field.
@@ -62,6 +64,7 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	doc := bluge.NewDocument(d.ID)
 	addText(doc, FieldTitle, FieldTitleBigram, d.Title, a, true)
 	doc.AddField(bluge.NewTextField(FieldTitlePinyin, d.Title).WithAnalyzer(a.Pinyin()))
+	doc.AddField(bluge.NewTextField(FieldTitlePrefix, d.Title).WithAnalyzer(a.TitlePrefixes()))
 	addText(doc, FieldHeadings, FieldHeadingBigram, strings.Join(d.Headings, headingSep), a, true)
 	addText(doc, FieldBody, FieldBodyBigram, d.Body, a, true)
 	doc.AddField(bluge.NewKeywordField(FieldKind, string(d.Kind)).StoreValue().Aggregatable())
