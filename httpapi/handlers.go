@@ -27,7 +27,7 @@ func (s *Server) search(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, res)
+	s.writeResult(c, res)
 }
 
 func searchRequest(c *gin.Context) (search.Request, error) {

@@ -119,20 +119,19 @@ func checkText(q string) error {
 // overloaded with Retry-After: a burst beyond capacity is refused quickly
 // instead of queueing until every client times out.
 func (s *Server) limitInFlight(c *gin.Context) {
-	release, err := s.acquireSlot(c)
-	if err != nil {
+	if err := s.acquireSlot(c); err != nil {
 		fail(c, err)
 		return
 	}
-	defer release()
+	defer s.releaseSlot()
 	c.Next()
 }
 
 // acquireSlot takes a query slot, or sets Retry-After and returns
-// errOverloaded.
-func (s *Server) acquireSlot(c *gin.Context) (release func(), err error) {
+// errOverloaded. Every nil return must be paired with releaseSlot.
+func (s *Server) acquireSlot(c *gin.Context) error {
 	if s.slots == nil {
-		return func() {}, nil
+		return nil
 	}
 	select {
 	case s.slots <- struct{}{}:
@@ -140,10 +139,17 @@ func (s *Server) acquireSlot(c *gin.Context) (release func(), err error) {
 		if !s.waitSlot(c) {
 			s.metrics.overloaded.Inc()
 			c.Header("Retry-After", "1")
-			return nil, errOverloaded
+			return errOverloaded
 		}
 	}
-	return func() { <-s.slots }, nil
+	return nil
+}
+
+// releaseSlot gives back the slot of a successful acquireSlot.
+func (s *Server) releaseSlot() {
+	if s.slots != nil {
+		<-s.slots
+	}
 }
 
 // guardPage gives the search page (GET / with a q, registered by
@@ -167,12 +173,11 @@ func (s *Server) guardPage(c *gin.Context) {
 			return
 		}
 	}
-	release, err := s.acquireSlot(c)
-	if err != nil {
+	if err := s.acquireSlot(c); err != nil {
 		s.refusePage(c, err)
 		return
 	}
-	defer release()
+	defer s.releaseSlot()
 	c.Next()
 }
 

@@ -117,7 +117,25 @@ func (m *metrics) observe(c *gin.Context) {
 	if !methods[method] {
 		method = "other"
 	}
-	m.latency.WithLabelValues(route, method, strconv.Itoa(c.Writer.Status())).Observe(time.Since(start).Seconds())
+	m.latency.WithLabelValues(route, method, statusLabel(c.Writer.Status())).Observe(time.Since(start).Seconds())
+}
+
+// statusLabel is strconv.Itoa(code) without an allocation for the usual
+// codes.
+func statusLabel(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "200"
+	case http.StatusBadRequest:
+		return "400"
+	case http.StatusNotFound:
+		return "404"
+	case http.StatusTooManyRequests:
+		return "429"
+	case http.StatusServiceUnavailable:
+		return "503"
+	}
+	return strconv.Itoa(code)
 }
 
 // instrument wraps the searcher so that every search is counted.

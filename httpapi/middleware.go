@@ -1,10 +1,9 @@
 package httpapi
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -14,19 +13,33 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-const requestIDKey = "request_id"
+// requestIDHeader carries the request id, in canonical form (so it is
+// set and read without canonicalising).
+const requestIDHeader = "X-Request-Id"
 
-// withRequestID gives every request an id, echoed in X-Request-ID.
+// withRequestID gives every request an id, echoed in X-Request-ID. The id
+// is 64 random bits in hex (math/rand/v2: unique enough to find a
+// request in the logs; it is not a secret). It lives only in the response
+// header, so a request allocates no context map for it.
 func withRequestID(c *gin.Context) {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	id := hex.EncodeToString(b[:])
-	c.Set(requestIDKey, id)
-	c.Header("X-Request-ID", id)
+	var b [16]byte
+	const digits = "0123456789abcdef"
+	v := rand.Uint64()
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[v&0xf]
+		v >>= 4
+	}
+	c.Writer.Header()[requestIDHeader] = []string{string(b[:])}
 	c.Next()
 }
 
-func requestID(c *gin.Context) string { return c.GetString(requestIDKey) }
+// requestID is the id withRequestID gave the request ("" before it ran).
+func requestID(c *gin.Context) string {
+	if v := c.Writer.Header()[requestIDHeader]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
 
 // logRequests logs one structured line per request. Query strings are
 // logged with the values of key-like parameters (key, token, …) replaced
@@ -51,24 +64,40 @@ var secretParams = map[string]bool{"key": true, "token": true, "api_key": true, 
 
 // redactQuery replaces the values of secret parameters in a raw query
 // string, leaving everything else as it came. Parameter names are compared
-// decoded and case-insensitively, so k%65y=… is redacted too.
+// decoded and case-insensitively, so k%65y=… is redacted too. A query
+// without any such parameter is returned as it is, without allocating.
 func redactQuery(raw string) string {
-	if raw == "" {
-		return raw
+	for rest := raw; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, "&")
+		if name, _, _ := strings.Cut(part, "="); secretName(name) {
+			return redactAll(raw)
+		}
 	}
+	return raw
+}
+
+// redactAll rewrites every secret parameter of raw.
+func redactAll(raw string) string {
 	parts := strings.Split(raw, "&")
 	for i, p := range parts {
-		name, _, _ := strings.Cut(p, "=")
-		n, err := url.QueryUnescape(name)
-		if err != nil {
-			n = name
-		}
-		n = strings.ToLower(strings.TrimSpace(n))
-		if secretParams[n] || strings.Contains(n, "key") || strings.Contains(n, "token") {
+		if name, _, _ := strings.Cut(p, "="); secretName(name) {
 			parts[i] = name + "=REDACTED"
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// secretName reports whether a raw (still escaped) parameter name names a
+// secret.
+func secretName(name string) bool {
+	if strings.IndexByte(name, '%') >= 0 || strings.IndexByte(name, '+') >= 0 {
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+	}
+	n := strings.ToLower(strings.TrimSpace(name))
+	return secretParams[n] || strings.Contains(n, "key") || strings.Contains(n, "token")
 }
 
 // recoverJSON turns a panic into a 500 JSON error with the request id and

@@ -174,7 +174,7 @@ func TestPageFail(t *testing.T) {
 		w := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(w)
 		c.Request = httptest.NewRequest(http.MethodGet, "/?q="+pq("注销")+"&size=1000", nil)
-		c.Set(requestIDKey, "rid-1")
+		c.Writer.Header()[requestIDHeader] = []string{"rid-1"}
 		srv.pageFail(c, tt.err)
 		body := w.Body.String()
 		if w.Code != tt.status || !strings.Contains(body, tt.want) || !strings.Contains(body, `value="注销"`) ||

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -148,6 +149,7 @@ type Server struct {
 	slots    chan struct{} // in-flight query requests; nil: unbounded
 	metrics  *metrics
 	cache    CachingSearcher // nil when the searcher has no cache
+	bufs     sync.Pool       // *[]byte response buffers (writeResult)
 }
 
 // Dynamic is the part of the configuration a running server can change
