@@ -3,8 +3,10 @@ package search
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"html"
+	"io"
 	"os"
 	"slices"
 	"sort"
@@ -14,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
 )
 
 // Benchmarks of the search path. The end-to-end figures (took_ms
@@ -192,6 +195,120 @@ func BenchmarkSuggestSample(b *testing.B) {
 	pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(pct(0.5), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// poetryCorpus is where scripts/bench.sh puts the bench corpora.
+const poetryCorpus = "/tmp/wensou-bench/corpus"
+
+// BenchmarkSuggestPoetry measures Suggest (size 10) on the poetry corpus
+// over the first one and two characters of every bench query, as
+// `wensou bench` does, and reports p50/p99 of a single call. It needs
+// /tmp/wensou-bench/corpus/poetry.jsonl and queries.txt (built by
+// scripts/bench.sh) and is skipped without them. The index is built through
+// indexer.Dir.Build into a temporary directory, as `wensou index` does
+// (about a minute on 2 cores); WENSOU_POETRY_INDEX=DIR uses the data
+// directory DIR of an existing poetry index instead (`wensou index --index
+// DIR --full poetry.jsonl`), read only.
+func BenchmarkSuggestPoetry(b *testing.B) {
+	if _, err := os.Stat(poetryCorpus + "/poetry.jsonl"); err != nil {
+		b.Skipf("no poetry corpus (run scripts/bench.sh): %v", err)
+	}
+	prefixes := poetryPrefixes(b)
+	e := poetryEngine(b, os.Getenv("WENSOU_POETRY_INDEX"))
+	ctx := context.Background()
+	for _, p := range prefixes { // warm-up, as wensou bench does
+		if _, err := e.Suggest(ctx, p, 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var took []time.Duration
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := e.Suggest(ctx, prefixes[i%len(prefixes)], 10); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.5), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// poetryPrefixes are the first one and two characters of every bench query
+// (cmd/wensou's suggestPrefixes).
+func poetryPrefixes(b *testing.B) []string {
+	b.Helper()
+	data, err := os.ReadFile(poetryCorpus + "/queries.txt")
+	if err != nil {
+		b.Skipf("no bench queries (run scripts/bench.sh): %v", err)
+	}
+	var out []string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		q, _, _ := strings.Cut(line, "\t")
+		r := []rune(strings.TrimSpace(q))
+		for n := 1; n <= 2 && n <= len(r); n++ {
+			out = append(out, string(r[:n]))
+		}
+	}
+	return out
+}
+
+// poetryEngine returns an engine over the poetry index in the data
+// directory dir, or, if dir is "", over one built from poetry.jsonl into
+// b.TempDir().
+func poetryEngine(b *testing.B, dir string) *Engine {
+	b.Helper()
+	s := testSegmenter(b)
+	if dir == "" {
+		dir = b.TempDir()
+		buildPoetry(b, dir, s)
+	}
+	d, err := indexer.OpenDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := d.OpenReaders()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { h.Close() })
+	return New(h, func() Analysis { return s }, Config{})
+}
+
+// buildPoetry indexes poetry.jsonl into the data directory dir.
+func buildPoetry(b *testing.B, dir string, a indexer.Analyzers) {
+	b.Helper()
+	f, err := os.Open(poetryCorpus + "/poetry.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	d, err := indexer.OpenDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ch := make(chan corpus.Document, 64)
+	read := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		jr := corpus.NewJSONLReader(f, corpus.Options{Source: f.Name()})
+		for {
+			doc, err := jr.Next()
+			if err != nil {
+				read <- err
+				return
+			}
+			ch <- doc
+		}
+	}()
+	if _, _, err := d.Build(context.Background(), ch, a, indexer.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	if err := <-read; !errors.Is(err, io.EOF) {
+		b.Fatalf("read %s: %v", f.Name(), err)
+	}
 }
 
 // highlightInput is the sample article's body with the spans of every
