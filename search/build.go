@@ -98,6 +98,10 @@ func (w Weights) fields(only string) []textField {
 type builder struct {
 	a Analysis
 	w Weights
+	// literals holds the literal boost of each literal text (see literal)
+	// as Engine.literalQuery resolved it for the reader searched; nil
+	// values mean no title can match. Texts not in it get the wildcard.
+	literals map[string]bluge.Query
 }
 
 // build returns the query; with all set every clause is required, else any
@@ -304,7 +308,33 @@ func (b builder) titleBoosts(q Query) []bluge.Query {
 			out = append(out, and)
 		}
 		if lit := b.literal(c.Text); lit != "" {
-			out = append(out, bluge.NewWildcardQuery("*"+lit+"*").SetField(indexer.FieldTitleKey).SetBoost(b.w.Literal))
+			if lq := b.literalBoost(lit); lq != nil {
+				out = append(out, lq)
+			}
+		}
+	}
+	return out
+}
+
+// literalBoost is the query rewarding titles that hold lit; nil when none
+// can (a clause that matches nothing adds nothing to any score).
+func (b builder) literalBoost(lit string) bluge.Query {
+	if q, ok := b.literals[lit]; ok {
+		return q
+	}
+	return bluge.NewWildcardQuery("*" + lit + "*").SetField(indexer.FieldTitleKey).SetBoost(b.w.Literal)
+}
+
+// literalTexts returns the literal texts of q's clauses (those titleBoosts
+// adds a literal boost for).
+func (b builder) literalTexts(q Query) []string {
+	var out []string
+	for _, c := range q.Clauses {
+		if c.Negate || (c.Field != "" && c.Field != indexer.FieldTitle) {
+			continue
+		}
+		if lit := b.literal(c.Text); lit != "" {
+			out = append(out, lit)
 		}
 	}
 	return out

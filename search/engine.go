@@ -46,13 +46,14 @@ func (c Config) withDefaults() Config {
 
 // Engine answers searches over the served index.
 type Engine struct {
-	readers  Readers
-	analysis func() Analysis
-	cfg      Config
-	zero     *queryLog // queries that found nothing
-	popular  *queryLog // queries that found something
-	facets   facetCache
-	cache    *resultCache // nil: disabled
+	readers   Readers
+	analysis  func() Analysis
+	cfg       Config
+	zero      *queryLog // queries that found nothing
+	popular   *queryLog // queries that found something
+	facets    facetCache
+	titleKeys titleKeyCache
+	cache     *resultCache // nil: disabled
 }
 
 // New returns an engine reading from readers and analysing queries with
@@ -165,6 +166,10 @@ func (e *Engine) CacheStats() CacheStats { return e.cache.snapshot() }
 // run searches with every clause required, then, when that finds nothing
 // and there was more than one clause, with any clause.
 func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, req Request) (*Result, error) {
+	var err error
+	if b.literals, err = e.literals(ctx, r, b, q); err != nil {
+		return nil, err
+	}
 	qr := queryRunes(b.a, q)
 	res, err := e.once(ctx, r, b.build(q, true), req, qr)
 	if err != nil || res.Total > 0 || positives(q) < 2 {
@@ -175,6 +180,23 @@ func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, r
 		res.Relaxed = true
 	}
 	return res, err
+}
+
+// literals resolves the literal boosts of q against r (see
+// Engine.literalQuery); nil when q has none.
+func (e *Engine) literals(ctx context.Context, r *bluge.Reader, b builder, q Query) (map[string]bluge.Query, error) {
+	var out map[string]bluge.Query
+	for _, lit := range b.literalTexts(q) {
+		lq, err := e.literalQuery(ctx, r, lit, b.w.Literal)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = map[string]bluge.Query{}
+		}
+		out[lit] = lq
+	}
+	return out, nil
 }
 
 func positives(q Query) int {
