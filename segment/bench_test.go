@@ -1,6 +1,8 @@
 package segment
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -8,14 +10,33 @@ import (
 // BenchmarkNew is the dictionary load that every process pays at start
 // (`wensou serve` before /readyz, `wensou index` before the first
 // document): time, allocations and the live heap the Segmenter keeps.
+// "embedded" uses the prebuilt dictionary in place; "userDict" adds a
+// small user dictionary, which rebuilds the word dictionary (what
+// `--user-dict` and a dictionary reload cost).
 func BenchmarkNew(b *testing.B) {
+	user := filepath.Join(b.TempDir(), "user.txt")
+	if err := os.WriteFile(user, []byte("征信 5\n花呗借呗 99999\nＸＹＺ公司 300\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"embedded", Config{}},
+		{"userDict", Config{UserDict: user}},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchmarkNew(b, bc.cfg) })
+	}
+}
+
+func benchmarkNew(b *testing.B, cfg Config) {
 	b.ReportAllocs()
 	var live float64
 	for b.Loop() {
 		b.StopTimer()
 		before := liveHeap()
 		b.StartTimer()
-		s, err := New(Config{})
+		s, err := New(cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -15,30 +15,29 @@ type lexEntry struct {
 	freq uint32
 }
 
-// buildLexicon builds a lexicon from entries in precedence order: the first
-// entry of a text wins, as in gse. Distances use the total frequency of the
-// kept entries; sub-words are computed for every word (gse's CalcToken).
+// buildLexicon builds a lexicon from entries, whose texts must be unique
+// (an error otherwise). Distances use the total frequency; sub-words are
+// computed for every word (gse's CalcToken).
 func buildLexicon(entries []lexEntry) (*lexicon, error) {
-	l := &lexicon{}
-	seen := make(map[string]struct{}, len(entries))
-	var text strings.Builder
-	var total float64
-	l.txtIdx = append(l.txtIdx, 0)
+	l := &lexicon{freq: make([]uint32, 0, len(entries)), txtIdx: make([]uint32, 1, len(entries)+1)}
+	size := 0
 	for _, e := range entries {
-		if _, dup := seen[e.text]; dup {
-			continue
-		}
 		if err := checkEntry(e); err != nil {
 			return nil, err
 		}
-		seen[e.text] = struct{}{}
+		size += len(e.text)
+	}
+	if size > math.MaxUint32 {
+		return nil, errors.New("dictionary text over 4 GiB")
+	}
+	var text strings.Builder
+	text.Grow(size)
+	var total float64
+	for _, e := range entries {
 		text.WriteString(e.text)
 		l.txtIdx = append(l.txtIdx, uint32(text.Len()))
 		l.freq = append(l.freq, e.freq)
 		total += float64(e.freq)
-	}
-	if text.Len() > math.MaxUint32 {
-		return nil, errors.New("dictionary text over 4 GiB")
 	}
 	l.text = text.String()
 	l.setDistances(total)
@@ -50,15 +49,28 @@ func buildLexicon(entries []lexEntry) (*lexicon, error) {
 	return l, nil
 }
 
-// extend returns a lexicon of the entries followed by l's words: the
-// entries take precedence.
+// extend returns a lexicon of the entries followed by l's words: the first
+// entry of a text wins, as in gse, so entries take precedence over l.
 func (l *lexicon) extend(entries []lexEntry) (*lexicon, error) {
+	first := make(map[string]struct{}, len(entries))
 	all := make([]lexEntry, 0, len(entries)+l.numWords())
-	all = append(all, entries...)
+	for _, e := range entries {
+		if _, dup := first[e.text]; !dup {
+			first[e.text] = struct{}{}
+			all = append(all, e)
+		}
+	}
 	for w := range l.numWords() {
-		all = append(all, lexEntry{text: l.word(int32(w)), freq: l.freq[w]})
+		if text := l.word(int32(w)); !hasKey(first, text) {
+			all = append(all, lexEntry{text: text, freq: l.freq[w]})
+		}
 	}
 	return buildLexicon(all)
+}
+
+func hasKey(m map[string]struct{}, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // checkEntry rejects what the flat layout cannot hold.
@@ -87,11 +99,14 @@ func (l *lexicon) setDistances(total float64) {
 // leaving out single Japanese kana units.
 func (l *lexicon) computeSubWords() {
 	l.subIdx = make([]uint32, 1, l.numWords()+1)
+	l.subs = make([]lexSub, 0, 9*l.numWords()/4) // zh_s: 2.2 per word
+	text := []byte(l.text)
 	var units []int32
+	var buf pathBuf
 	for w := range l.numWords() {
-		word := []byte(l.word(int32(w)))
+		word := text[l.txtIdx[w]:l.txtIdx[w+1]]
 		units = splitUnits(word, units[:0])
-		for _, sg := range l.shortestPath(word, units, true) {
+		for _, sg := range l.shortestPath(word, units, true, &buf) {
 			if isUnit(units, sg) && isJapanese(word[sg.start:sg.end]) {
 				continue
 			}
@@ -123,14 +138,23 @@ func buildTrie(l *lexicon) ([]trieNode, error) {
 		b.keys[i] = int32(i)
 	}
 	slices.SortFunc(b.keys, func(x, y int32) int { return strings.Compare(l.word(x), l.word(y)) })
-	b.grow(1 << 10)
+	for i := 1; i < len(b.keys); i++ {
+		if w := l.word(b.keys[i]); w == l.word(b.keys[i-1]) {
+			return nil, fmt.Errorf("dictionary word %q twice", w)
+		}
+	}
+	b.grow(len(l.text) + len(b.keys) + 256) // at most a node per byte and a terminal per word
 	if len(b.keys) > 0 {
 		b.place(0, 0, 0, len(b.keys))
 	}
 	if len(b.nodes) > math.MaxInt32 {
 		return nil, errors.New("dictionary trie over 2^31 slots")
 	}
-	return slices.Clip(b.nodes), nil
+	used := len(b.nodes)
+	for used > 1 && b.nodes[used-1].check < 0 {
+		used--
+	}
+	return slices.Clone(b.nodes[:used]), nil // drop the slack of growing
 }
 
 // label is byte depth of key i, 0 when the key ends there.
@@ -208,9 +232,16 @@ func (b *trieBuilder) fits(base int, labels []byte) bool {
 	return true
 }
 
-// grow makes slots [0, n) exist, the new ones free.
+// grow makes slots [0, n) exist, the new ones free, adding a quarter
+// more at a time.
 func (b *trieBuilder) grow(n int) {
-	for len(b.nodes) < n {
-		b.nodes = append(b.nodes, trieNode{check: -1})
+	if n <= len(b.nodes) {
+		return
+	}
+	old := len(b.nodes)
+	b.nodes = slices.Grow(b.nodes, max(n, old+old/4)-old)
+	b.nodes = b.nodes[:cap(b.nodes)]
+	for i := old; i < len(b.nodes); i++ {
+		b.nodes[i] = trieNode{check: -1}
 	}
 }

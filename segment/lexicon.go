@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -90,7 +91,14 @@ func (l *lexicon) segment(text []byte) []lexSeg {
 		return nil
 	}
 	units := splitUnits(text, make([]int32, 0, len(text)/3+2))
-	return l.shortestPath(text, units, false)
+	return l.shortestPath(text, units, false, nil)
+}
+
+// pathBuf holds buffers that shortestPath reuses between calls; with a
+// nil pathBuf it allocates and the result is the caller's.
+type pathBuf struct {
+	jumpers []jumper
+	segs    []lexSeg
 }
 
 // jumper is the best path found so far ending at a unit: its length, the
@@ -104,12 +112,18 @@ type jumper struct {
 // shortestPath is gse's segmentWords over units (unit boundaries in text).
 // In search mode (sub-words of a word) the word spanning all of text is not
 // a candidate, and a single unit has no sub-words.
-func (l *lexicon) shortestPath(text []byte, units []int32, search bool) []lexSeg {
+func (l *lexicon) shortestPath(text []byte, units []int32, search bool, buf *pathBuf) []lexSeg {
 	n := len(units) - 1
 	if search && n == 1 {
 		return nil
 	}
-	jumpers := make([]jumper, n)
+	var jumpers []jumper
+	if buf == nil {
+		jumpers = make([]jumper, n)
+	} else {
+		buf.jumpers = append(buf.jumpers[:0], make([]jumper, n)...)
+		jumpers = buf.jumpers
+	}
 	for cur := 0; cur < n; cur++ {
 		var base float32
 		if cur > 0 {
@@ -119,7 +133,11 @@ func (l *lexicon) shortestPath(text []byte, units []int32, search bool) []lexSeg
 			relaxJumper(&jumpers[cur], base, pseudoDistance, pseudoWord, cur)
 		}
 	}
-	return collect(units, jumpers)
+	if buf == nil {
+		return collect(units, jumpers, nil)
+	}
+	buf.segs = collect(units, jumpers, buf.segs[:0])
+	return buf.segs
 }
 
 // relax updates the jumpers at the end of every dictionary word starting at
@@ -156,13 +174,14 @@ func relaxJumper(j *jumper, base, dist float32, word int32, from int) {
 	}
 }
 
-// collect walks the best path back from the last unit.
-func collect(units []int32, jumpers []jumper) []lexSeg {
+// collect walks the best path back from the last unit into out (reused
+// when it has the capacity).
+func collect(units []int32, jumpers []jumper, out []lexSeg) []lexSeg {
 	num := 0
 	for i := len(jumpers) - 1; i >= 0; i = int(jumpers[i].from) - 1 {
 		num++
 	}
-	out := make([]lexSeg, num)
+	out = slices.Grow(out[:0], num)[:num]
 	for i := len(jumpers) - 1; i >= 0; i = int(jumpers[i].from) - 1 {
 		num--
 		out[num] = lexSeg{start: units[jumpers[i].from], end: units[i+1], word: jumpers[i].word}

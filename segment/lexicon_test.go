@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -257,4 +258,72 @@ func TestLexiconMatchesGseCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("%d documents segmented like gse", docs)
+}
+
+func TestSplitUnits(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []int32
+	}{
+		{"", []int32{0}},
+		{"ab", []int32{0, 2}},
+		{"中文", []int32{0, 3, 6}},
+		{"ab中c1，", []int32{0, 2, 5, 7, 10}},
+		{" x", []int32{0, 1, 2}},
+		{"é中", []int32{0, 2, 5}},
+		{"\xff", []int32{0, 1}},
+	}
+	for _, tt := range tests {
+		if got := splitUnits([]byte(tt.in), nil); !slices.Equal(got, tt.want) {
+			t.Errorf("splitUnits(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestBuildLexicon(t *testing.T) {
+	tests := []struct {
+		name    string
+		entries []lexEntry
+		wantErr string
+	}{
+		{"ok", []lexEntry{{"中国", 10}, {"中", 2}, {"国", 2}}, ""},
+		{"duplicate", []lexEntry{{"中国", 10}, {"中国", 3}}, "twice"},
+		{"empty", []lexEntry{{"", 10}}, "empty"},
+		{"nul", []lexEntry{{"a\x00b", 10}}, "NUL"},
+		{"too long", []lexEntry{{strings.Repeat("a", 1<<16), 10}}, "bytes"},
+	}
+	for _, tt := range tests {
+		l, err := buildLexicon(tt.entries)
+		if tt.wantErr == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			} else if err := l.validate(); err != nil {
+				t.Errorf("%s: validate: %v", tt.name, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.wantErr)
+		}
+	}
+}
+
+func TestLoadLexiconRejects(t *testing.T) {
+	l, err := buildLexicon([]lexEntry{{"中国", 10}, {"中", 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := l.marshal()
+	if _, err := loadLexicon(string(good)); err != nil {
+		t.Fatalf("round trip: %v", err)
+	}
+	for name, data := range map[string][]byte{
+		"empty":     nil,
+		"magic":     append([]byte("XXLEX\x00\x00\x01"), good[8:]...),
+		"truncated": good[:len(good)-9],
+	} {
+		if _, err := loadLexicon(string(data)); err == nil {
+			t.Errorf("%s: loaded", name)
+		}
+	}
 }
