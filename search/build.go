@@ -102,6 +102,42 @@ type builder struct {
 	// as Engine.literalQuery resolved it for the reader searched; nil
 	// values mean no title can match. Texts not in it get the wildcard.
 	literals map[string]bluge.Query
+	// memo, when set, remembers every analysis of the request, so a text
+	// is analysed once however many clauses and fields use it (nil:
+	// analyse every time).
+	memo *analysisMemo
+}
+
+// analysisMemo holds the analyses of one request's texts by analyzer.
+type analysisMemo struct {
+	words, subWords, bigrams, pinyin map[string][]string
+}
+
+func newAnalysisMemo() *analysisMemo {
+	return &analysisMemo{words: map[string][]string{}, subWords: map[string][]string{},
+		bigrams: map[string][]string{}, pinyin: map[string][]string{}}
+}
+
+// cached returns m[text], computing it with f on first use; without a memo
+// it returns f(). The result is shared: callers must not change it.
+func cached(m map[string][]string, text string, f func() []string) []string {
+	if m == nil {
+		return f()
+	}
+	if v, ok := m[text]; ok {
+		return v
+	}
+	v := f()
+	m[text] = v
+	return v
+}
+
+// memoMap picks one analyzer's map of the memo (nil without a memo).
+func (b builder) memoMap(pick func(*analysisMemo) map[string][]string) map[string][]string {
+	if b.memo == nil {
+		return nil
+	}
+	return pick(b.memo)
 }
 
 // build returns the query; with all set every clause is required, else any
@@ -164,6 +200,11 @@ func (b builder) clause(c Clause) bluge.Query {
 // words analyses text into query words without stop words, unless only
 // stop words are there: a query never turns into nothing.
 func (b builder) words(text string) []string {
+	return cached(b.memoMap(func(m *analysisMemo) map[string][]string { return m.words }), text,
+		func() []string { return b.analyseWords(text) })
+}
+
+func (b builder) analyseWords(text string) []string {
 	all := terms(b.a.QueryWords(), text)
 	kept := all[:0:0]
 	for _, t := range all {
@@ -197,7 +238,9 @@ func (b builder) word(w, only string) bluge.Query {
 		or.AddShould(and)
 	}
 	if only == "" && isLatin(w) {
-		for _, t := range terms(b.a.PinyinQuery(), w) {
+		py := cached(b.memoMap(func(m *analysisMemo) map[string][]string { return m.pinyin }), w,
+			func() []string { return terms(b.a.PinyinQuery(), w) })
+		for _, t := range py {
 			or.AddShould(inField(bluge.NewTermQuery(t).SetField(indexer.FieldTitlePinyin).SetBoost(b.w.Pinyin), indexer.FieldTitlePinyin))
 		}
 	}
@@ -224,6 +267,11 @@ func (b builder) addWord(or *bluge.BooleanQuery, w, only string, scale float64) 
 // word analyzer, when the Analysis has one, emits them at position
 // increment 0 after the word).
 func (b builder) subWords(w string) []string {
+	return cached(b.memoMap(func(m *analysisMemo) map[string][]string { return m.subWords }), w,
+		func() []string { return b.analyseSubWords(w) })
+}
+
+func (b builder) analyseSubWords(w string) []string {
 	ia, ok := b.a.(interface{ IndexWords() *analysis.Analyzer })
 	if !ok || utf8.RuneCountInString(w) < 3 {
 		return nil
@@ -245,7 +293,8 @@ func (b builder) subWords(w string) []string {
 
 // bigramQuery matches text as consecutive bigrams in field.
 func (b builder) bigramQuery(text, field string, boost float64) bluge.Query {
-	grams := terms(b.a.Bigrams(), text)
+	grams := cached(b.memoMap(func(m *analysisMemo) map[string][]string { return m.bigrams }), text,
+		func() []string { return terms(b.a.Bigrams(), text) })
 	switch len(grams) {
 	case 0:
 		return nil

@@ -133,7 +133,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
 			return e.finish(start, q, req, res), nil
 		}
 	}
-	res, err := e.run(ctx, r, builder{a: a, w: e.cfg.Weights}, q, req)
+	res, err := e.run(ctx, r, builder{a: a, w: e.cfg.Weights, memo: newAnalysisMemo()}, q, req)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", req.Query, err)
 	}
