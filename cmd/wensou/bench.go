@@ -374,7 +374,7 @@ func (b *bench) serveOnce(ctx context.Context, cached bool) error {
 		args, tag = append(args, "--set", "cache.disabled=true"), "cache off"
 	}
 	cmd := exec.CommandContext(ctx, b.bin, args...)
-	cmd.Stderr = io.Discard
+	cmd.Stderr = nil // /dev/null: no pipe for the request log to drain
 	if err := cmd.Start(); err != nil {
 		return err
 	}
