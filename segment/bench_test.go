@@ -12,7 +12,8 @@ import (
 // document): time, allocations and the live heap the Segmenter keeps.
 // "embedded" uses the prebuilt dictionary in place; "userDict" adds a
 // small user dictionary, which rebuilds the word dictionary (what
-// `--user-dict` and a dictionary reload cost).
+// `--user-dict` and a dictionary reload cost); "userDictCached" loads that
+// build from Config.CacheDir (what a restart costs).
 func BenchmarkNew(b *testing.B) {
 	user := filepath.Join(b.TempDir(), "user.txt")
 	if err := os.WriteFile(user, []byte("征信 5\n花呗借呗 99999\nＸＹＺ公司 300\n"), 0o644); err != nil {
@@ -24,6 +25,7 @@ func BenchmarkNew(b *testing.B) {
 	}{
 		{"embedded", Config{}},
 		{"userDict", Config{UserDict: user}},
+		{"userDictCached", Config{UserDict: user, CacheDir: b.TempDir()}},
 	} {
 		b.Run(bc.name, func(b *testing.B) { benchmarkNew(b, bc.cfg) })
 	}

@@ -26,6 +26,15 @@ type Config struct {
 	StopWords string
 	// MaxInput caps the bytes one analyzer call reads; 0 = DefaultMaxInput.
 	MaxInput int
+	// CacheDir, when set, keeps the word dictionary built with UserDict in
+	// a file there (~27 MB, named by a hash of every input, written
+	// atomically), so that the next New with the same inputs loads it
+	// instead of rebuilding; "" = no cache. Files of earlier inputs are not
+	// removed. Unused without UserDict.
+	CacheDir string
+	// OnCacheError is told why CacheDir could not be read or written (New
+	// then builds without it); nil = not told.
+	OnCacheError func(error)
 }
 
 // Validate reports a configuration New would reject: unreadable files or a

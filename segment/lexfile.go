@@ -2,6 +2,7 @@ package segment
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
 	"encoding/binary"
 	"errors"
@@ -18,11 +19,13 @@ import (
 var prebuiltLexicon string
 
 // lexMagic starts a lexicon file; the last byte is the format version.
-const lexMagic = "WSLEX\x00\x00\x01"
+const lexMagic = "WSLEX\x00\x00\x02"
 
-// lexHeader follows the magic: the element count of every section.
+// lexHeader follows the magic: the element count of every section and the
+// SHA-256 of the sections (what names a build from this file, see lexKey).
 type lexHeader struct {
 	Words, Nodes, Subs, Text uint32
+	Digest                   [32]byte
 }
 
 // The file is the magic, the header, then the sections nodes, dist, freq,
@@ -31,23 +34,39 @@ type lexHeader struct {
 
 // marshal encodes l as a lexicon file.
 func (l *lexicon) marshal() []byte {
-	var buf bytes.Buffer
-	buf.WriteString(lexMagic)
-	h := lexHeader{Words: uint32(l.numWords()), Nodes: uint32(len(l.nodes)), Subs: uint32(len(l.subs)), Text: uint32(len(l.text))}
-	for _, section := range []any{h, l.nodes, l.dist, l.freq, l.subIdx, l.subs, l.txtIdx, []byte(l.text)} {
-		_ = binary.Write(&buf, binary.LittleEndian, section) // bytes.Buffer does not fail
-		for buf.Len()%8 != 0 {
-			buf.WriteByte(0)
+	var body bytes.Buffer
+	body.Grow(len(l.nodes)*8 + l.numWords()*20 + len(l.subs)*8 + len(l.text) + 64)
+	for _, section := range [][]byte{raw(l.nodes), raw(l.dist), raw(l.freq), raw(l.subIdx), raw(l.subs), raw(l.txtIdx), []byte(l.text)} {
+		body.Write(section)
+		for body.Len()%8 != 0 {
+			body.WriteByte(0)
 		}
 	}
-	return buf.Bytes()
+	h := lexHeader{Words: uint32(l.numWords()), Nodes: uint32(len(l.nodes)), Subs: uint32(len(l.subs)), Text: uint32(len(l.text)),
+		Digest: sha256.Sum256(body.Bytes())}
+	out := make([]byte, 0, len(lexMagic)+int(unsafe.Sizeof(h))+body.Len())
+	out = append(append(append(out, lexMagic...), raw([]lexHeader{h})...), body.Bytes()...)
+	return out
 }
+
+// raw returns the little-endian bytes of s: a view of its memory on a
+// little-endian machine, else an encoded copy.
+func raw[T any](s []T) []byte {
+	if !littleEndian() {
+		var b bytes.Buffer
+		_ = binary.Write(&b, binary.LittleEndian, s) // bytes.Buffer does not fail
+		return b.Bytes()
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(*new(T))))
+}
+
+func littleEndian() bool { return binary.NativeEndian.Uint16([]byte{1, 0}) == 1 }
 
 // loadLexicon returns the lexicon encoded in data, whose sections it uses
 // in place (read-only: data may be the binary's read-only embedded bytes)
 // when they are aligned and the machine is little-endian, else copies.
 func loadLexicon(data string) (*lexicon, error) {
-	if len(data) < len(lexMagic)+16 || data[:len(lexMagic)] != lexMagic {
+	if len(data) < len(lexMagic)+int(unsafe.Sizeof(lexHeader{})) || data[:len(lexMagic)] != lexMagic {
 		return nil, errors.New("not a lexicon file of this version")
 	}
 	r := &sectionReader{data: data, off: len(lexMagic)}
@@ -56,6 +75,7 @@ func loadLexicon(data string) (*lexicon, error) {
 		h = hs[0]
 	}
 	l := &lexicon{
+		digest: h.Digest,
 		nodes:  section[trieNode](r, int(h.Nodes)),
 		dist:   section[float32](r, int(h.Words)),
 		freq:   section[uint32](r, int(h.Words)),
@@ -117,7 +137,7 @@ func section[T any](r *sectionReader, n int) []T {
 		return []T{}
 	}
 	p := unsafe.StringData(raw)
-	if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 && uintptr(unsafe.Pointer(p))%8 == 0 {
+	if littleEndian() && uintptr(unsafe.Pointer(p))%8 == 0 {
 		return unsafe.Slice((*T)(unsafe.Pointer(p)), n)
 	}
 	out := make([]T, n)

@@ -20,6 +20,7 @@ type lexicon struct {
 	subs   []lexSub
 	txtIdx []uint32 // per word: its text is text[txtIdx[w]:txtIdx[w+1]]
 	text   string
+	digest [32]byte // of the file it was loaded from (zero when built)
 }
 
 // trieNode is a slot of the double-array trie. From node s, byte c (1–255)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -319,11 +320,66 @@ func TestLoadLexiconRejects(t *testing.T) {
 	}
 	for name, data := range map[string][]byte{
 		"empty":     nil,
-		"magic":     append([]byte("XXLEX\x00\x00\x01"), good[8:]...),
+		"magic":     append([]byte("XXLEX\x00\x00\x02"), good[8:]...),
 		"truncated": good[:len(good)-9],
 	} {
 		if _, err := loadLexicon(string(data)); err == nil {
 			t.Errorf("%s: loaded", name)
 		}
+	}
+}
+
+// TestExtendCached: the first build writes the cache file, the next loads
+// the same dictionary from it; a corrupt file is reported and rebuilt; an
+// unwritable directory is reported and the build still succeeds.
+func TestExtendCached(t *testing.T) {
+	base, err := buildLexicon([]lexEntry{{"中国", 10}, {"中", 2}, {"国", 2}, {"人民", 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := []lexEntry{{"中国人", 30}}
+	want, err := base.extend(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "lexicon-"+lexKey(base.digest, user)+".lex")
+	blocked := filepath.Join(dir, "blocked")
+	if err := os.WriteFile(blocked, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		dir       string
+		prepare   func() error
+		wantErrs  int
+		wantCache bool
+	}{
+		{"no cache", "", nil, 0, false},
+		{"first build writes", dir, nil, 0, true},
+		{"second loads", dir, nil, 0, true},
+		{"corrupt file", dir, func() error { return os.WriteFile(file, []byte("junk"), 0o644) }, 1, true},
+		{"unwritable dir", filepath.Join(blocked, "sub"), nil, 2, false}, // read and write fail
+	}
+	for _, tt := range tests {
+		if tt.prepare != nil {
+			if err := tt.prepare(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var errs []error
+		got, err := extendCached(base, user, tt.dir, func(err error) { errs = append(errs, err) })
+		if err != nil || !bytes.Equal(got.marshal(), want.marshal()) || len(errs) != tt.wantErrs {
+			t.Errorf("%s: err %v, same %v, reported %v", tt.name, err, err == nil && bytes.Equal(got.marshal(), want.marshal()), errs)
+		}
+		if _, err := os.Stat(file); (err == nil) != tt.wantCache && tt.dir == dir {
+			t.Errorf("%s: cache file present = %v", tt.name, err == nil)
+		}
+	}
+	if other := lexKey(base.digest, []lexEntry{{"中国人", 31}}); other == lexKey(base.digest, user) {
+		t.Error("a changed frequency gives the same cache key")
+	}
+	if other := lexKey([32]byte{1}, user); other == lexKey(base.digest, user) {
+		t.Error("another base dictionary gives the same cache key")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -131,6 +133,18 @@ func (b *backend) follow(ctx context.Context, every time.Duration) {
 	case b.dir != nil:
 		b.dir.Watch(ctx, b.readers, every)
 	}
+}
+
+// dictCacheDir is where a server keeps the word dictionary it builds with a
+// user dictionary (segment.Config.CacheDir), so that a restart with the same
+// dictionaries loads it instead of rebuilding: "wensou" under the user's
+// cache directory, or "" (no cache) when the user has none ($HOME unset).
+func dictCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "wensou")
 }
 
 func logClose(what string, err error) {

@@ -141,7 +141,8 @@ func runServe(ctx context.Context, logw io.Writer, load func() (Config, []string
 
 	b, err := openBackendWith(ctx, backendConfig{
 		dir: c.Index, writable: c.AdminKey != "", sources: c.Sources,
-		segment: segment.Config{UserDict: c.Dictionaries.UserDict, Synonyms: c.Dictionaries.Synonyms, StopWords: c.Dictionaries.StopWords},
+		segment: segment.Config{UserDict: c.Dictionaries.UserDict, Synonyms: c.Dictionaries.Synonyms, StopWords: c.Dictionaries.StopWords,
+			CacheDir: dictCacheDir(), OnCacheError: func(err error) { logger.Warn("dictionary cache", "err", err) }},
 	})
 	if err != nil {
 		return err
