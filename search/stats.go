@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/blugelabs/bluge"
-	bsearch "github.com/blugelabs/bluge/search"
-	"github.com/blugelabs/bluge/search/aggregations"
 
 	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
@@ -21,33 +20,41 @@ type Stats struct {
 	Generation string `json:"generation,omitempty"`
 }
 
-// Stats counts documents by kind.
+// Stats counts documents by kind. It reads the facet table of the served
+// reader (built once per reader, then shared with every search's facets),
+// so /readyz and /metrics, which call it, cost a few slice passes.
 func (e *Engine) Stats(ctx context.Context) (Stats, error) {
 	r, release, err := e.readers.Acquire()
 	if err != nil {
 		return Stats{}, fmt.Errorf("stats: %w", err)
 	}
 	defer release()
-	req := bluge.NewTopNSearch(0, bluge.NewMatchAllQuery()).WithStandardAggregations()
-	req.AddAggregation("kind", aggregations.NewTermsAggregation(bsearch.Field(indexer.FieldKind), 10))
-	it, err := r.Search(ctx, req)
+	n, err := r.Count()
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats: count: %w", err)
+	}
+	t, err := e.facets.get(ctx, r)
 	if err != nil {
 		return Stats{}, fmt.Errorf("stats: %w", err)
 	}
-	if _, err := it.Next(); err != nil {
-		return Stats{}, fmt.Errorf("stats: %w", err)
+	s := Stats{Documents: n}
+	s.Articles, s.Related = t.count(string(corpus.KindArticle)), t.count(string(corpus.KindRelated))
+	return s, nil
+}
+
+// count returns how many documents have the kind named kind.
+func (t *facetTable) count(kind string) uint64 {
+	ord := slices.Index(t.kinds, kind)
+	if ord <= 0 {
+		return 0
 	}
-	aggs := it.Aggregations()
-	s := Stats{Documents: aggs.Count()}
-	for _, b := range aggs.Buckets("kind") {
-		switch corpus.Kind(b.Name()) {
-		case corpus.KindArticle:
-			s.Articles = b.Count()
-		case corpus.KindRelated:
-			s.Related = b.Count()
+	var n uint64
+	for _, k := range t.kind {
+		if int(k) == ord {
+			n++
 		}
 	}
-	return s, nil
+	return n
 }
 
 // ErrNotFound is returned for a document id the index does not hold.
