@@ -63,6 +63,13 @@ func (d *Dir) runLocked(ctx context.Context, docs <-chan corpus.Document, a Anal
 	if err != nil {
 		return "", Changes{}, err
 	}
+	if incremental {
+		same, err := d.currentSchema()
+		if err != nil {
+			return "", Changes{}, err
+		}
+		incremental = same // another schema: every document is analysed again
+	}
 	j := &job{dir: d, name: name, tmp: d.GenPath(name + tmpSuffix), a: a, opt: opt.withDefaults()}
 	err = j.run(ctx, docs, incremental)
 	if err != nil {

@@ -40,6 +40,9 @@ func (j *job) commit(ctx context.Context, incremental bool) (err error) {
 	if j.changes.Segments, err = verify(j.tmp, len(j.ids)); err != nil {
 		return err
 	}
+	if err := writeSchema(j.tmp); err != nil {
+		return err
+	}
 	return j.switchGeneration()
 }
 

@@ -48,10 +48,9 @@ const maxSuggestCandidates = 256
 // On an index with the suggestion field (indexer.FieldTitlePrefix) each
 // step is one or two term lookups, and at most maxSuggestCandidates
 // matches are ranked; on an index built before the field, Suggest answers
-// from the title bigram and pinyin fields as it did then, slower. An
-// incremental run over such an index adds the field to the documents it
-// writes only, and the others are then missing from suggestions: after an
-// upgrade, rebuild (`wensou index --full`) or re-analyse the index.
+// from the title bigram and pinyin fields as it did then, slower. Any run
+// of `wensou index` over such an index (indexer.SchemaVersion 1) analyses
+// every document again, so the next generation has the field everywhere.
 func (e *Engine) Suggest(ctx context.Context, prefix string, size int) ([]Suggestion, error) {
 	prefix = strings.TrimSpace(prefix)
 	if size <= 0 || size > 20 {
