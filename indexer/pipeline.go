@@ -17,15 +17,16 @@ import (
 // Options tune a build. The zero value means defaults.
 type Options struct {
 	// BatchSize is how many documents go into one bluge batch (one segment,
-	// one fsync). Default 2000.
+	// one fsync). Default 1000: with two writers, two interim segments of
+	// 1,000 poems kept the poetry rebuild's peak RSS at 807 MB.
 	BatchSize int
 	// Workers analyse documents in parallel. Default GOMAXPROCS.
 	Workers int
 	// Writers write batches in parallel: bluge builds each batch's segment
 	// on the goroutine that calls Batch, single-threaded, and that is the
-	// slowest step of a build (see docs/BENCHMARKS.md). Default 1: a
-	// second writer bought about 1.8x documents/s on 2 cores but +300 MB
-	// peak RSS on the poetry corpus (two segments built at once).
+	// slowest step of a build (see docs/BENCHMARKS.md). Default 2 (1 on one
+	// CPU): on 2 cores the poetry rebuild took 37.5-39.1 s instead of 45.8 s
+	// with one writer; more writers cost memory (an interim segment each).
 	Writers int
 	// Progress, when set, is called after every batch with the running count.
 	Progress func(documents int, bytes int64)
@@ -33,13 +34,13 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.BatchSize <= 0 {
-		o.BatchSize = 2000
+		o.BatchSize = 1000
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	if o.Writers <= 0 {
-		o.Writers = 1
+		o.Writers = min(2, runtime.GOMAXPROCS(0))
 	}
 	return o
 }

@@ -21,7 +21,7 @@ if [ ! -s "$OUT/poetry.jsonl" ] || [ ! -s "$OUT/queries.txt" ] || [ ! -d "$OUT/m
   OUT="$OUT" bash "$SHARED/bench/make-corpus.sh"
 fi
 mkdir -p "$WORK"
-go build -o "$WORK/wensou" ./cmd/wensou
+go build -tags benchgse -o "$WORK/wensou" ./cmd/wensou   # benchgse: gse itself as the raw-segmentation reference
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "load before: $(uptime)"
 args=(bench --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv")

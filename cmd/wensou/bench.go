@@ -31,7 +31,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-ego/gse"
 	"github.com/spf13/cobra"
 
 	"github.com/wensou/wensou/indexer"
@@ -177,25 +176,30 @@ func (b *bench) loadDictionaries(context.Context) error {
 }
 
 // rawSegmentation measures the analysis ceiling the issue names: gse's
-// own Segment with search-mode sub-words (its embedded zh_s dictionary),
-// then wensou's IndexWords analyzer (normalisation, words, sub-words), each
-// over title+body of every JSONL document on GOMAXPROCS goroutines, three
-// passes, the median counts. Indexing ratios are to gse's figure.
+// own Segment with search-mode sub-words (its embedded zh_s dictionary;
+// only in a binary built with -tags benchgse, as scripts/bench.sh does,
+// since gse's embedded dictionaries add 33 MB to the binary), then
+// wensou's IndexWords analyzer (normalisation, words, sub-words), each over
+// title+body of every JSONL document on GOMAXPROCS goroutines, three
+// passes, the median counts. Indexing ratios are to gse's figure when
+// measured, else to IndexWords'.
 func (b *bench) rawSegmentation(ctx context.Context, path string) error {
 	texts, total, err := jsonlTexts(path)
 	if err != nil {
 		return err
 	}
-	var g gse.Segmenter
-	g.SkipLog, g.NotLoadHMM = true, true
-	if err := g.LoadDictEmbed("zh_s"); err != nil {
-		return fmt.Errorf("gse zh_s: %w", err)
+	gseSegment, err := gseReference()
+	if err != nil {
+		return err
 	}
-	b.raw, b.rawCPU = b.segmentPasses(ctx, "gse Segment + sub-words", texts, total, func(t []byte) {
-		_ = gse.ToSlice(g.Segment(t), true)
-	})
+	if gseSegment != nil {
+		b.raw, b.rawCPU = b.segmentPasses(ctx, "gse Segment + sub-words", texts, total, gseSegment)
+	}
 	a := b.seg.IndexWords()
-	b.segmentPasses(ctx, "wensou IndexWords", texts, total, func(t []byte) { a.Analyze(t) })
+	raw, rawCPU := b.segmentPasses(ctx, "wensou IndexWords", texts, total, func(t []byte) { a.Analyze(t) })
+	if gseSegment == nil {
+		b.raw, b.rawCPU = raw, rawCPU
+	}
 	return ctx.Err()
 }
 

@@ -38,8 +38,8 @@ func newIndexCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&f.full, "full", false, "full rebuild into a new generation")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print the summary as one JSON object")
 	cmd.Flags().Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
-	cmd.Flags().IntVar(&f.batch, "batch", 0, "documents per index batch (default 2000)")
-	cmd.Flags().IntVar(&f.writers, "writers", 0, "batches built in parallel (default: indexer.Options)")
+	cmd.Flags().IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
+	cmd.Flags().IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
 	_ = cmd.MarkFlagRequired("index")
 	cmd.AddCommand(newRollbackCmd())
 	return cmd
