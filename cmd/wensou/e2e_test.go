@@ -14,6 +14,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blugelabs/bluge"
+
+	"github.com/wensou/wensou/indexer"
 )
 
 // binary is the wensou command built once for the tests that run real
@@ -221,4 +225,57 @@ func TestIncrementalCountsCLI(t *testing.T) {
 	if s.Added != 0 || s.Updated != 1 || s.Deleted != 1 || s.Unchanged != 3 || s.Documents != 4 {
 		t.Fatalf("after one edit and one removal %+v, want exactly 1 updated and 1 deleted", s)
 	}
+}
+
+// TestIndexUserDict checks that `wensou index --user-dict` segments with
+// the user dictionary: its word is a whole term of the body field only
+// when the dictionary is given.
+func TestIndexUserDict(t *testing.T) {
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "src")
+	os.MkdirAll(src, 0o755)
+	writeDoc(t, src, "a.txt", "标题", "这里说栗栗云贷的事情。")
+	dict := filepath.Join(tmp, "user.txt")
+	if err := os.WriteFile(dict, []byte("栗栗云贷 50000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want uint64
+	}{
+		{nil, 0},
+		{[]string{"--user-dict", dict}, 1},
+	} {
+		dir := filepath.Join(tmp, fmt.Sprintf("index-%d", c.want))
+		runIndexCmd(t, append([]string{"--index", dir, "--full"}, append(c.args, src)...)...)
+		if got := wordHits(t, dir, "栗栗云贷"); got != c.want {
+			t.Errorf("%v: %d documents hold the word 栗栗云贷, want %d", c.args, got, c.want)
+		}
+	}
+}
+
+// wordHits counts the documents of the index in dir whose body field holds
+// term as a whole word.
+func wordHits(t *testing.T, dir, term string) uint64 {
+	t.Helper()
+	d, err := indexer.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := d.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	q := bluge.NewTermQuery(term).SetField(indexer.FieldBody)
+	it, err := r.Search(context.Background(), bluge.NewTopNSearch(10, q).WithStandardAggregations())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, err := it.Next(); m != nil || err != nil; m, err = it.Next() {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return it.Aggregations().Count()
 }

@@ -16,12 +16,13 @@ import (
 )
 
 type indexFlags struct {
-	dir     string
-	full    bool
-	asJSON  bool
-	maxSize int64
-	batch   int
-	writers int
+	dir      string
+	full     bool
+	asJSON   bool
+	maxSize  int64
+	batch    int
+	writers  int
+	userDict string
 }
 
 func newIndexCmd() *cobra.Command {
@@ -40,6 +41,7 @@ func newIndexCmd() *cobra.Command {
 	cmd.Flags().Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
 	cmd.Flags().IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
 	cmd.Flags().IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
+	cmd.Flags().StringVar(&f.userDict, "user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
 	_ = cmd.MarkFlagRequired("index")
 	cmd.AddCommand(newRollbackCmd())
 	return cmd
@@ -89,7 +91,7 @@ type summary struct {
 
 func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string) error {
 	start := time.Now()
-	seg, err := segment.New(segment.Config{})
+	seg, err := segment.New(segment.Config{UserDict: f.userDict})
 	if err != nil {
 		return fmt.Errorf("load dictionaries: %w", err)
 	}
