@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/blugelabs/bluge"
 	bsearch "github.com/blugelabs/bluge/search"
@@ -29,38 +28,15 @@ type facetTable struct {
 	month         []uint16
 }
 
-// facetCache holds the facet table of the most recent reader. A reader
-// switch (generation switch or a write) builds a new one on first use.
-type facetCache struct {
-	mu  sync.Mutex
-	cur *facetEntry
-}
+// facetCache holds the facet table of the most recent reader.
+type facetCache struct{ perReader[*facetTable] }
 
-type facetEntry struct {
-	r     *bluge.Reader
-	mu    sync.Mutex
-	table *facetTable
-}
-
-// get returns r's facet table, building it once per reader. A failed
-// build (a cancelled request) is retried by the next call.
+// get returns r's facet table, building it once per reader.
 func (c *facetCache) get(ctx context.Context, r *bluge.Reader) (*facetTable, error) {
-	c.mu.Lock()
-	if c.cur == nil || c.cur.r != r {
-		c.cur = &facetEntry{r: r}
-	}
-	e := c.cur
-	c.mu.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.table != nil {
-		return e.table, nil
-	}
-	t, err := buildFacetTable(ctx, r)
+	t, err := c.perReader.get(r, func() (*facetTable, error) { return buildFacetTable(ctx, r) })
 	if err != nil {
 		return nil, fmt.Errorf("facet table: %w", err)
 	}
-	e.table = t
 	return t, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/blugelabs/bluge"
 	bsearch "github.com/blugelabs/bluge/search"
@@ -51,37 +50,16 @@ func (t *titleKeys) containing(lit string) []string {
 }
 
 // titleKeyCache holds the title keys of the most recent reader, built on
-// the first query that needs them.
-type titleKeyCache struct {
-	mu  sync.Mutex
-	cur *titleKeyEntry
-}
-
-type titleKeyEntry struct {
-	r    *bluge.Reader
-	mu   sync.Mutex
-	keys *titleKeys // nil until built
-	big  bool       // too large to keep: use the wildcard
-}
+// the first query that needs them; nil when they are too large to hold
+// (the literal boost then uses the wildcard).
+type titleKeyCache struct{ perReader[*titleKeys] }
 
 // get returns r's title keys, or nil when they are too large to hold.
 func (c *titleKeyCache) get(r *bluge.Reader) (*titleKeys, error) {
-	c.mu.Lock()
-	if c.cur == nil || c.cur.r != r {
-		c.cur = &titleKeyEntry{r: r}
-	}
-	e := c.cur
-	c.mu.Unlock()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.keys != nil || e.big {
-		return e.keys, nil
-	}
-	keys, err := readTitleKeys(r)
+	keys, err := c.perReader.get(r, func() (*titleKeys, error) { return readTitleKeys(r) })
 	if err != nil {
 		return nil, fmt.Errorf("title keys: %w", err)
 	}
-	e.keys, e.big = keys, keys == nil
 	return keys, nil
 }
 
