@@ -169,7 +169,6 @@ func BenchmarkSuggest(b *testing.B) {
 // reports the latency percentiles of one Suggest (issue 6: p99 < 5 ms).
 func BenchmarkSuggestSample(b *testing.B) {
 	e := testEngine(b)
-	ctx := context.Background()
 	sample, err := corpus.Sample()
 	if err != nil {
 		b.Fatal(err)
@@ -182,19 +181,7 @@ func BenchmarkSuggestSample(b *testing.B) {
 		}
 	}
 	prefixes = append(prefixes, "z", "zf", "zfb", "zhifu", "zuji")
-	var took []time.Duration
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		start := time.Now()
-		if _, err := e.Suggest(ctx, prefixes[i%len(prefixes)], 8); err != nil {
-			b.Fatal(err)
-		}
-		took = append(took, time.Since(start))
-	}
-	slices.Sort(took)
-	pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(pct(0.5), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	suggestLatency(b, e, prefixes, 8)
 }
 
 // poetryCorpus is where scripts/bench.sh puts the bench corpora.
@@ -221,19 +208,7 @@ func BenchmarkSuggestPoetry(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var took []time.Duration
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		start := time.Now()
-		if _, err := e.Suggest(ctx, prefixes[i%len(prefixes)], 10); err != nil {
-			b.Fatal(err)
-		}
-		took = append(took, time.Since(start))
-	}
-	slices.Sort(took)
-	pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(pct(0.5), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	suggestLatency(b, e, prefixes, 10)
 }
 
 // poetryPrefixes are the first one and two characters of every bench query
@@ -519,4 +494,23 @@ func FuzzHighlightMatchesReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, s1, e1, s2, e2, size int) {
 		checkReference(t, text, []Span{{s1, e1}, {s2, e2}, {s1 + 3, e2 - 3}}, size%500)
 	})
+}
+
+// suggestLatency calls Suggest (size) over prefixes in turn for b.Loop
+// and reports the p50 and p99 of a single call.
+func suggestLatency(b *testing.B, e *Engine, prefixes []string, size int) {
+	ctx := context.Background()
+	var took []time.Duration
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := e.Suggest(ctx, prefixes[i%len(prefixes)], size); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.5), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
 }
