@@ -197,3 +197,58 @@ func BenchmarkSearchPoetryQuery(b *testing.B) {
 		}
 	}
 }
+
+const knownItemsDev = "../../shared/eval/known-item-dev.tsv" // WENSOU_KNOWN_ITEMS overrides
+
+// siteQuestions are questions of the seed site's kind, as visitors type
+// them into its search box (up to 64 characters).
+var siteQuestions = []string{
+	"网贷账户怎么注销", "分期手机逾期怎么办", "花呗能关吗", "借呗怎么提前还款", "信用卡分期可以提前还吗",
+	"租机平台不还会怎么样", "网贷逾期了会不会影响征信 怎么补救", "微粒贷怎么注销账户",
+	"零首付分期买手机靠谱吗 需要什么条件", "支付宝租机怎么退租", "注销网贷账户后还能借款吗",
+	"怎么关闭自动扣款 银行卡 支付宝 微信都绑定了 怎么一次全部解绑 不想再被扣钱了 求助大家",
+}
+
+// knownItemQueries reads the dev known-item queries (skipping the
+// benchmark when the file is missing).
+func knownItemQueries(tb testing.TB) []KnownItem {
+	tb.Helper()
+	f, err := os.Open(cmp.Or(os.Getenv("WENSOU_KNOWN_ITEMS"), knownItemsDev))
+	if err != nil {
+		tb.Skipf("no known-item queries: %v", err)
+	}
+	defer f.Close()
+	items, err := ReadKnownItems(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return items
+}
+
+// BenchmarkSearchRealistic runs the realistic query mix of issue 11 (the
+// dev known-item queries of every kind plus the site's questions) on the
+// combined bench index named by WENSOU_POETRY_INDEX, cache off, with
+// highlighting, and reports the engine's took percentiles and CPU time.
+func BenchmarkSearchRealistic(b *testing.B) {
+	var qs []string
+	for _, it := range knownItemQueries(b) {
+		qs = append(qs, it.Query)
+	}
+	qs = append(qs, siteQuestions...)
+	e := latencyEngine(b, Config{Cache: CacheConfig{Disabled: true}})
+	ctx := context.Background()
+	took := make([]float64, 0, b.N)
+	b.ReportAllocs()
+	cpu0 := processCPU(b)
+	for i := 0; b.Loop(); i++ {
+		res, err := e.Search(ctx, Request{Query: qs[i%len(qs)]})
+		if err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, float64(res.Took)/float64(time.Millisecond))
+	}
+	b.ReportMetric(float64((processCPU(b)-cpu0).Microseconds())/float64(len(took)), "cpu-µs/op")
+	b.ReportMetric(Percentile(took, 0.5), "p50-ms")
+	b.ReportMetric(Percentile(took, 0.99), "p99-ms")
+	b.ReportMetric(Percentile(took, 1), "max-ms")
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,18 +18,25 @@ func newEvalCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "eval [--index DIR] --queries FILE.tsv",
-		Short: "Score ranking against judged queries (query<TAB>grade<TAB>title): nDCG@10, MRR, zero results",
+		Short: "Score ranking against judged queries (query<TAB>grade<TAB>title: nDCG@10, MRR, zero results) or known items (qid<TAB>kind<TAB>query<TAB>target_id: success@1/@10 per kind)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			js, err := readJudgmentsFile(queries)
+			data, err := os.ReadFile(queries)
 			if err != nil {
-				return err
+				return fmt.Errorf("queries: %w", err)
 			}
 			b, err := openBackend(cmd.Context(), dir, false)
 			if err != nil {
 				return err
 			}
 			defer b.close()
+			if search.IsKnownItemFile(string(data)) {
+				return runKnownItems(cmd, b.engine, queries, data, asJSON)
+			}
+			js, err := search.ReadJudgments(bytes.NewReader(data))
+			if err != nil {
+				return fmt.Errorf("queries %s: %w", queries, err)
+			}
 			ev, err := b.engine.Evaluate(cmd.Context(), js)
 			if err != nil {
 				return err
@@ -47,17 +55,37 @@ func newEvalCmd() *cobra.Command {
 	return cmd
 }
 
-func readJudgmentsFile(path string) ([]search.Judgment, error) {
-	f, err := os.Open(path)
+// runKnownItems evaluates a known-item file (qid<TAB>kind<TAB>query<TAB>target_id).
+func runKnownItems(cmd *cobra.Command, e *search.Engine, path string, data []byte, asJSON bool) error {
+	items, err := search.ReadKnownItems(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("queries: %w", err)
+		return fmt.Errorf("queries %s: %w", path, err)
 	}
-	defer f.Close()
-	js, err := search.ReadJudgments(f)
+	ev, err := e.EvaluateKnownItems(cmd.Context(), items)
 	if err != nil {
-		return nil, fmt.Errorf("queries %s: %w", path, err)
+		return err
 	}
-	return js, nil
+	if asJSON {
+		return json.NewEncoder(cmd.OutOrStdout()).Encode(ev)
+	}
+	printKnownItems(cmd.OutOrStdout(), ev)
+	return nil
+}
+
+func printKnownItems(w io.Writer, ev search.KnownItemEvaluation) {
+	fmt.Fprintf(w, "%-18s %7s %9s %10s %5s %6s %8s %8s %8s\n",
+		"kind", "queries", "success@1", "success@10", "zero", "errors", "p50 ms", "p99 ms", "worst ms")
+	for _, k := range ev.Kinds {
+		fmt.Fprintf(w, "%-18s %7d %9.3f %10.3f %5d %6d %8.2f %8.2f %8.2f\n",
+			k.Kind, k.Queries, k.Success1, k.Success10, k.ZeroResults, k.Errors, k.P50, k.P99, k.Worst)
+	}
+	for _, q := range ev.PerQuery {
+		if q.Rank == 1 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s %-16s rank %2d  total %5d  %q  target %s  first %s %s\n",
+			q.QID, q.Kind, q.Rank, q.Total, q.Query, q.Target, q.Top, q.Err)
+	}
 }
 
 func printEval(w io.Writer, ev search.Evaluation) {
