@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The performance run of issue 5 (docs/BENCHMARKS.md): builds the bench
-# corpora if missing, builds wensou, runs `wensou bench` (indexing, start-up,
+# corpora if missing, builds wensou and the developer-only harness
+# cmd/wensou-bench, runs `wensou-bench --wensou BIN` (indexing, start-up,
 # search latency, loopback HTTP load, RSS), then, with GO_BENCH=1, the
 # package micro-benchmarks. Traffic only to 127.0.0.1.
 #
@@ -21,18 +22,19 @@ if [ ! -s "$OUT/poetry.jsonl" ] || [ ! -s "$OUT/queries.txt" ] || [ ! -d "$OUT/m
   OUT="$OUT" bash "$SHARED/bench/make-corpus.sh"
 fi
 mkdir -p "$WORK"
-go build -tags benchgse -o "$WORK/wensou" ./cmd/wensou   # benchgse: gse itself as the raw-segmentation reference
+go build -o "$WORK/wensou" ./cmd/wensou
+go build -tags benchgse -o "$WORK/wensou-bench" ./cmd/wensou-bench   # benchgse: gse itself as the raw-segmentation reference
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "load before: $(uptime)"
-args=(bench --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv")
+args=(--wensou "$WORK/wensou" --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv")
 [ -n "${PROFILE:-}" ] && args+=(--profile "$PROFILE")
 [ -n "${SOAK:-}" ] && args+=(--soak "$SOAK")
-timeout 40m "$WORK/wensou" "${args[@]}"
+timeout 40m "$WORK/wensou-bench" "${args[@]}"
 echo "load after: $(uptime)"
 if [ -n "${PROFILE:-}" ]; then
   for p in index search; do
     echo "== $p.cpu (top 25)"
-    go tool pprof -top -nodecount 25 "$WORK/wensou" "$PROFILE/$p.cpu" 2>/dev/null | sed -n '1,35p'
+    go tool pprof -top -nodecount 25 "$WORK/wensou-bench" "$PROFILE/$p.cpu" 2>/dev/null | sed -n '1,35p'
   done
 fi
 if [ -n "${GO_BENCH:-}" ]; then

@@ -12,6 +12,5 @@ func newRoot() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newIndexCmd(), newServeCmd(), newSearchCmd(), newEvalCmd(), newAnalyzeCmd())
-	root.AddCommand(newBenchCmd())
 	return root
 }

@@ -1,11 +1,11 @@
 package main
 
-// `wensou bench`: the end-to-end performance run of issue 5 (see
-// docs/BENCHMARKS.md). It measures, in one run on this machine: dictionary
-// load, raw segmentation throughput, full rebuilds through the real
-// `wensou index` binary (peak RSS of that process), start-up of `wensou
-// serve`, server-side search latency, loopback HTTP load and server RSS.
-// Traffic goes to 127.0.0.1 only; every phase is bounded in time.
+// The end-to-end performance run of issue 5 (see docs/BENCHMARKS.md). It
+// measures, in one run on this machine: dictionary load, raw segmentation
+// throughput, full rebuilds through the real `wensou index` binary (peak
+// RSS of that process), start-up of `wensou serve`, server-side search
+// latency, loopback HTTP load and server RSS. Traffic goes to 127.0.0.1
+// only; every phase is bounded in time.
 
 import (
 	"bufio"
@@ -40,6 +40,7 @@ import (
 
 type benchFlags struct {
 	corpus, work, makeCorpus, profile, public string
+	wensou                                    string // the wensou binary measured
 	duration, soak                            time.Duration
 	clients, scale                            int
 }
@@ -47,14 +48,17 @@ type benchFlags struct {
 func newBenchCmd() *cobra.Command {
 	var f benchFlags
 	cmd := &cobra.Command{
-		Use:   "bench",
-		Short: "Measure indexing, start-up, search latency, HTTP throughput and memory on the bench corpora",
-		Args:  cobra.NoArgs,
+		Use:           "wensou-bench --wensou BIN",
+		Short:         "Measure indexing, start-up, search latency, HTTP throughput and memory on the bench corpora",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runBench(cmd.Context(), cmd.OutOrStdout(), f)
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&f.wensou, "wensou", "", "the wensou binary to measure (default: wensou next to this binary)")
 	fl.StringVar(&f.corpus, "corpus", "/tmp/wensou-bench/corpus", "bench corpora (poetry.jsonl, man-zh-html/, queries.txt)")
 	fl.StringVar(&f.makeCorpus, "make-corpus", "../shared/bench/make-corpus.sh", "script that builds the corpora when missing")
 	fl.StringVar(&f.public, "public", "../shared/eval/public.tsv", "judged queries added to queries.txt (skipped if missing)")
@@ -95,7 +99,7 @@ type bench struct {
 }
 
 func runBench(ctx context.Context, out io.Writer, f benchFlags) error {
-	bin, err := os.Executable()
+	bin, err := wensouBinary(f.wensou)
 	if err != nil {
 		return err
 	}
@@ -257,7 +261,7 @@ func (b *bench) rebuild(ctx context.Context, name, source string) error {
 		return fmt.Errorf("index %s: %w", name, err)
 	}
 	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
-	var s summary
+	var s indexSummary
 	if err := json.Unmarshal([]byte(stdout.String()), &s); err != nil {
 		return fmt.Errorf("index %s: summary: %w", name, err)
 	}
@@ -276,6 +280,13 @@ func (b *bench) rebuild(ctx context.Context, name, source string) error {
 	b.rows = append(b.rows, r)
 	b.logf("%s: %d docs in %.1fs, %.2f MB/s, peak RSS %.0f MB", name, s.Documents, wall, mbps, peak)
 	return nil
+}
+
+// indexSummary is the part of `wensou index --json`'s summary the bench reads.
+type indexSummary struct {
+	Documents int   `json:"documents"`
+	Segments  int   `json:"segments"`
+	Bytes     int64 `json:"bytes"`
 }
 
 // searchPass opens the poetry index in process and reports the engine's
@@ -835,4 +846,20 @@ func scaleJSONL(src, dst string, n int) (string, error) {
 		return "", err
 	}
 	return dst, os.Rename(dst+".tmp", dst)
+}
+
+// wensouBinary is the wensou binary to measure: path, or "wensou" in the
+// directory of this executable.
+func wensouBinary(path string) (string, error) {
+	if path == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return "", fmt.Errorf("find the wensou binary: %w", err)
+		}
+		path = filepath.Join(filepath.Dir(self), "wensou")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("wensou binary (--wensou): %w", err)
+	}
+	return path, nil
 }
