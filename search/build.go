@@ -45,6 +45,11 @@ type Weights struct {
 	// normalisation folded a zero collocation (零元 and 0元 are one term):
 	// the form typed breaks the tie.
 	Literal float64
+	// Contain rewards a document holding a clause as typed (its
+	// characters in a row), times the sum of the idf of its bigrams, ×1.5
+	// in the title: not shrunk by length normalisation, so the document
+	// with the typed text outranks one whose title holds a few of its words.
+	Contain float64
 }
 
 // DefaultWeights are the weights used where a Weights field is zero.
@@ -52,7 +57,7 @@ var DefaultWeights = Weights{
 	Title: 6, Headings: 2.5, Body: 1,
 	TitleBigram: 1.5, HeadingsBigram: 0.5, BodyBigram: 0.25,
 	Pinyin: 1, Phrase: 2,
-	Synonym: 0.7, SubWords: 0.4, TitleAll: 1, Literal: 1,
+	Synonym: 0.7, SubWords: 0.4, TitleAll: 1, Literal: 1, Contain: 2,
 }
 
 func (w Weights) withDefaults() Weights {
@@ -62,7 +67,7 @@ func (w Weights) withDefaults() Weights {
 		{&w.TitleBigram, &d.TitleBigram}, {&w.HeadingsBigram, &d.HeadingsBigram},
 		{&w.BodyBigram, &d.BodyBigram}, {&w.Pinyin, &d.Pinyin}, {&w.Phrase, &d.Phrase},
 		{&w.Synonym, &d.Synonym}, {&w.SubWords, &d.SubWords}, {&w.TitleAll, &d.TitleAll},
-		{&w.Literal, &d.Literal},
+		{&w.Literal, &d.Literal}, {&w.Contain, &d.Contain},
 	} {
 		if *p.v == 0 {
 			*p.v = *p.def

@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/blugelabs/bluge"
+	bsearch "github.com/blugelabs/bluge/search"
+
+	"github.com/wensou/wensou/indexer"
 )
 
 // Readers hands out the reader of the served index. Every Acquire must be
@@ -27,6 +30,10 @@ type Config struct {
 	// zero-result list and popular-query suggestions, default 10000.
 	QueryLogSize int
 	Cache        CacheConfig // query result cache; the zero value is on, with default bounds
+	// Budget bounds the matching time of one search (default 40ms): past
+	// it the best documents seen so far are ranked and returned, marked
+	// partial, instead of running on or failing.
+	Budget time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -41,6 +48,9 @@ func (c Config) withDefaults() Config {
 	if c.QueryLogSize <= 0 {
 		c.QueryLogSize = 10000
 	}
+	if c.Budget <= 0 {
+		c.Budget = 40 * time.Millisecond
+	}
 	return c
 }
 
@@ -53,6 +63,7 @@ type Engine struct {
 	popular   *queryLog // queries that found something
 	facets    facetCache
 	titleKeys titleKeyCache
+	suffixes  suffixCache
 	cache     *resultCache // nil: disabled
 }
 
@@ -164,18 +175,25 @@ func (e *Engine) InvalidateCache() { e.cache.invalidate() }
 func (e *Engine) CacheStats() CacheStats { return e.cache.snapshot() }
 
 // run searches with every clause required, then, when that finds nothing
-// and there was more than one clause, with any clause.
+// and the query has more than one required unit, with any unit.
 func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, req Request) (*Result, error) {
-	var err error
-	if b.literals, err = e.literals(ctx, r, b, q); err != nil {
+	lm, err := e.literals(ctx, r, b, q)
+	if err != nil {
 		return nil, err
 	}
+	var lits []bluge.Query
+	for _, lq := range lm {
+		if lq != nil {
+			lits = append(lits, lq)
+		}
+	}
+	p := newPlan(b, q)
 	qr := queryRunes(b.a, q)
-	res, err := e.once(ctx, r, b.build(q, true), req, qr)
-	if err != nil || res.Total > 0 || positives(q) < 2 {
+	res, err := e.exec(ctx, r, p, req, qr, lits, false)
+	if err != nil || res.Total > 0 || !p.relaxable() {
 		return res, err
 	}
-	res, err = e.once(ctx, r, b.build(q, false), req, qr)
+	res, err = e.exec(ctx, r, p, req, qr, lits, true)
 	if res != nil {
 		res.Relaxed = true
 	}
@@ -209,42 +227,93 @@ func positives(q Query) int {
 	return n
 }
 
-func (e *Engine) once(ctx context.Context, r *bluge.Reader, bq bluge.Query, req Request, qr runeSet) (*Result, error) {
+// exec runs the plan on r and builds the page of hits: the executor
+// matches and scores, bluge's collector pages and sorts, and only the
+// page's hits are read and highlighted.
+func (e *Engine) exec(ctx context.Context, r *bluge.Reader, p *plan, req Request, qr runeSet, lits []bluge.Query, relaxed bool) (*Result, error) {
 	res := &Result{Query: req.Query, Page: req.Page, Size: req.Size, Hits: []Hit{},
 		Facets: Facets{Kind: map[string]uint64{}, Month: map[string]uint64{}}}
-	if bq == nil {
+	if len(p.clauses) == 0 {
 		return res, nil
 	}
 	table, err := e.facets.get(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	fa := newFacetAgg(table)
-	sr := bluge.NewTopNSearch(req.Size, filtered(bq, req)).SetFrom((req.Page - 1) * req.Size).
-		SortByCustom(sortOrder(req.Sort)).WithStandardAggregations().IncludeLocations()
-	sr.AddAggregation("facets", fa)
+	keep := max(2*req.Page*req.Size, minKeep)
+	if req.Sort == SortDate {
+		keep = 0
+	}
+	out := &execResult{}
+	pq := &planQuery{ctx: ctx, p: p, out: out, opt: execOptions{w: e.cfg.Weights, keep: keep, relaxed: relaxed,
+		filter: requestFilter(req), table: table, bonus: lits, budget: e.cfg.Budget, explain: req.Explain,
+		suffix: e.suffixes.tables(r)}}
+	sr := bluge.NewTopNSearch(req.Size, pq).SetFrom((req.Page - 1) * req.Size).SortByCustom(sortOrder(req.Sort))
 	if req.Explain {
 		sr.ExplainScores()
 	}
+	ms, err := collectMatches(ctx, r, sr)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.pageHits(res, out, p, ms, req.Explain, qr); err != nil {
+		return nil, err
+	}
+	res.Total, res.Facets, res.Partial = out.total, out.facets.facets(), out.partial
+	return res, ctx.Err()
+}
+
+// minKeep is the fewest candidates the second phase rescores.
+const minKeep = 50
+
+// collectMatches runs sr and returns its matches.
+func collectMatches(ctx context.Context, r *bluge.Reader, sr bluge.SearchRequest) ([]*bsearch.DocumentMatch, error) {
 	it, err := r.Search(ctx, sr)
 	if err != nil {
 		return nil, err
 	}
+	var ms []*bsearch.DocumentMatch
 	for {
 		m, err := it.Next()
-		if err != nil {
-			return nil, err
+		if err != nil || m == nil {
+			return ms, err
 		}
-		if m == nil {
-			break
-		}
-		h, err := e.hit(m, req.Explain, qr)
+		ms = append(ms, m)
+	}
+}
+
+// pageHits reads and highlights the page's matches into res.
+func (e *Engine) pageHits(res *Result, out *execResult, p *plan, ms []*bsearch.DocumentMatch, explain bool, qr runeSet) error {
+	docs := make([]uint64, len(ms))
+	for i, m := range ms {
+		docs[i] = m.Number
+	}
+	spans, err := pageSpans(out.reader, p, out.expand, docs)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		h, err := e.planHit(m, spans[m.Number], explain, qr)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		res.Hits = append(res.Hits, h)
 	}
-	res.Total = it.Aggregations().Count()
-	res.Facets = fa.facets()
-	return res, ctx.Err()
+	return nil
+}
+
+// requestFilter is the request's kind and date filters (nil: none);
+// filters never change scores.
+func requestFilter(req Request) bluge.Query {
+	if req.Kind == "" && req.From.IsZero() && req.To.IsZero() {
+		return nil
+	}
+	b := bluge.NewBooleanQuery()
+	if req.Kind != "" {
+		b.AddMust(bluge.NewTermQuery(req.Kind).SetField(indexer.FieldKind))
+	}
+	if !req.From.IsZero() || !req.To.IsZero() {
+		b.AddMust(dateRange(req.From, req.To))
+	}
+	return b
 }

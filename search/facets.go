@@ -134,11 +134,14 @@ func (a *facetAgg) Finish()                        {}
 func (a *facetAgg) Merge(bsearch.Calculator)       {}
 
 // Consume counts one match.
-func (a *facetAgg) Consume(d *bsearch.DocumentMatch) {
-	if n := d.Number; n < uint64(len(a.t.kind)) {
+func (a *facetAgg) Consume(d *bsearch.DocumentMatch) { a.count(d.Number) }
+
+// count counts the document numbered n.
+func (a *facetAgg) count(n uint64) {
+	if n < uint64(len(a.t.kind)) {
 		a.kinds.add(a.t.kind[n])
 	}
-	if n := d.Number; n < uint64(len(a.t.month)) {
+	if n < uint64(len(a.t.month)) {
 		a.month.add(a.t.month[n])
 	}
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -19,6 +20,7 @@ type Result struct {
 	Took    time.Duration `json:"-"`
 	TookMS  float64       `json:"took_ms"`           // Took in milliseconds, set with it
 	Relaxed bool          `json:"relaxed,omitempty"` // not every term matched: best-effort results
+	Partial bool          `json:"partial,omitempty"` // the query budget ran out: the best of what was matched
 	Hits    []Hit         `json:"hits"`
 	Facets  Facets        `json:"facets"`
 }
@@ -71,6 +73,64 @@ func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool, qr runeSet) (Hit, e
 		h.Explain, err = json.Marshal(m.Explanation)
 	}
 	return h, err
+}
+
+// planHit builds a Hit from a match of the executor, with the spans the
+// highlight pass found for it.
+func (e *Engine) planHit(m *bsearch.DocumentMatch, sp *docSpans, explain bool, qr runeSet) (Hit, error) {
+	h, body, err := storedHit(m)
+	if err != nil {
+		return h, err
+	}
+	if sp == nil {
+		sp = &docSpans{}
+	}
+	a := e.analysis()
+	h.TitleHTML = Mark(h.Title, trimmed(sp.titleWords, sp.titleGrams, h.Title, qr, a))
+	h.SnippetHTML = Snippet(body, trimmed(sp.bodyWords, sp.bodyGrams, body, qr, a), e.cfg.SnippetSize)
+	if explain && m.Explanation != nil {
+		h.ScoreByField = scoreByField(m.Explanation)
+		h.Explain, err = json.Marshal(m.Explanation)
+	}
+	return h, err
+}
+
+// trimmed joins word spans and bigram spans trimmed to the query's characters.
+func trimmed(words, grams []Span, text string, qr runeSet, a Analysis) []Span {
+	out := slices.Clone(words)
+	for _, sp := range grams {
+		if sp.End > len(text) {
+			continue
+		}
+		if t, ok := qr.trim(text, sp, a); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// storedHit reads a match's stored fields into a Hit; it returns the body.
+func storedHit(m *bsearch.DocumentMatch) (Hit, string, error) {
+	h := Hit{Score: m.Score}
+	var body string
+	err := m.VisitStoredFields(func(field string, value []byte) bool {
+		switch field {
+		case indexer.FieldID:
+			h.ID = string(value)
+		case indexer.FieldKind:
+			h.Kind = string(value)
+		case indexer.FieldTitle:
+			h.Title = string(value)
+		case indexer.FieldURL:
+			h.URL = string(value)
+		case indexer.FieldPublishedText:
+			h.Published = string(value)
+		case indexer.FieldBody:
+			body = string(value)
+		}
+		return true
+	})
+	return h, body, err
 }
 
 // spans collects the match locations of a word field and the bigram field
