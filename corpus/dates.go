@@ -1,6 +1,8 @@
 package corpus
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,6 +47,40 @@ func parseDate(s string, zone *time.Location) (time.Time, bool) {
 		return dateFromMatch(m[1:], zone)
 	}
 	return time.Time{}, false
+}
+
+// ErrDateRange: a publish time outside [MinPublished, MaxPublished).
+var ErrDateRange = errors.New("published must be from 1678-01-01 to 2261-12-31 (UTC)")
+
+// MinPublished and MaxPublished bound the publish times a document may
+// carry: MinPublished <= t < MaxPublished. The index keeps publish times
+// as int64 nanoseconds since 1970 (bluge), which holds only
+// 1677-09-22 .. 2262-04-11; the bounds keep whole years inside that, so
+// every accepted date sorts and filters exactly. Date filters outside the
+// bounds mean "open" (search clamps them).
+func MinPublished() time.Time { return time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// MaxPublished is the exclusive upper bound of publish times (see
+// MinPublished).
+func MaxPublished() time.Time { return time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// CheckPublished returns nil for the zero time (no date) and for a time in
+// [MinPublished, MaxPublished), else an error wrapping ErrDateRange.
+func CheckPublished(t time.Time) error {
+	if t.IsZero() || (!t.Before(MinPublished()) && t.Before(MaxPublished())) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrDateRange, t.Format(time.RFC3339))
+}
+
+// parsePublished is parseDate for metadata: a date outside the bounds of
+// CheckPublished counts as no date.
+func parsePublished(s string, zone *time.Location) (time.Time, bool) {
+	t, ok := parseDate(s, zone)
+	if !ok || CheckPublished(t) != nil {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // findPublishText finds a labelled date such as 发布时间:2025-06-22 16:15:29

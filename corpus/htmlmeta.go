@@ -121,11 +121,11 @@ func capRunes(s string, n int) string {
 // metas, time[datetime] (main content first), JSON-LD datePublished, and
 // a labelled date (发布时间:...) in the main content, then the page.
 func pagePublished(doc *goquery.Document, main *goquery.Selection, zone *time.Location) time.Time {
-	if t, ok := parseDate(metaContent(doc, "article:published_time", "datePublished", "pubdate", "publishdate", "og:published_time"), zone); ok {
+	if t, ok := parsePublished(metaContent(doc, "article:published_time", "datePublished", "pubdate", "publishdate", "og:published_time"), zone); ok {
 		return t
 	}
 	for _, s := range []*goquery.Selection{main, doc.Selection} {
-		if t, ok := parseDate(s.Find("time[datetime]").First().AttrOr("datetime", ""), zone); ok {
+		if t, ok := parsePublished(s.Find("time[datetime]").First().AttrOr("datetime", ""), zone); ok {
 			return t
 		}
 	}
@@ -151,7 +151,7 @@ func jsonLDPublished(doc *goquery.Document, zone *time.Location) (time.Time, boo
 			return true
 		}
 		if d := findKey(v, "datePublished", 0); d != "" {
-			t, ok = parseDate(d, zone)
+			t, ok = parsePublished(d, zone)
 		}
 		return !ok
 	})

@@ -3,10 +3,13 @@ package corpus
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"path"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -100,4 +103,33 @@ func relatedID(l Link) string {
 		return "r-" + hash16(l.URL)
 	}
 	return "r-" + hash16("t:"+NormalizeTitle(l.Title))
+}
+
+// MaxIDBytes bounds a document ID.
+const MaxIDBytes = 512
+
+// ErrBadID: a document ID that cannot be addressed as one path segment.
+var ErrBadID = errors.New("id must be 1-512 bytes of valid UTF-8 without control characters, and not \".\" or \"..\"")
+
+// CheckID reports whether id can be a document ID. Every ID it accepts is
+// addressable as one percent-encoded path segment (url.PathEscape(id) in
+// /api/docs/{id}), including IDs holding "/", "?", "#", "%", "+", spaces
+// or any other printable character. "." and ".." are refused because
+// clients and proxies normalise those segments away even when encoded
+// (RFC 3986 §6.2.2.3); control characters because they are not text.
+func CheckID(id string) error {
+	switch {
+	case id == "" || len(id) > MaxIDBytes:
+		return fmt.Errorf("%w: %d bytes", ErrBadID, len(id))
+	case id == "." || id == "..":
+		return fmt.Errorf("%w: %q", ErrBadID, id)
+	case !utf8.ValidString(id):
+		return fmt.Errorf("%w: not valid UTF-8", ErrBadID)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) {
+			return fmt.Errorf("%w: character %U", ErrBadID, r)
+		}
+	}
+	return nil
 }

@@ -141,10 +141,16 @@ func (in JSONInput) Document(opt Options) (Document, error) {
 		if !ok {
 			return Document{}, fmt.Errorf("%w: published %q is not a date", ErrMalformed, capRunes(p, 64))
 		}
+		if err := CheckPublished(t); err != nil {
+			return Document{}, fmt.Errorf("%w: published %q: %w", ErrMalformed, capRunes(p, 64), err)
+		}
 		d.Published = t
 	}
 	d.Related = in.related(absURL(d.URL))
 	d.ID = in.id(d, opt)
+	if err := CheckID(d.ID); err != nil {
+		return Document{}, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
 	return d, nil
 }
 

@@ -83,7 +83,12 @@ func (s *Server) startJob(c *gin.Context, start func() (indexer.Job, error)) {
 
 // job handles GET /api/admin/jobs/:id.
 func (s *Server) job(c *gin.Context) {
-	j, ok := s.admin.Job(c.Param("id"))
+	id, err := pathParam(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	j, ok := s.admin.Job(id)
 	if !ok {
 		fail(c, errNoJob)
 		return

@@ -58,7 +58,7 @@ func (s *Server) readDocs(c *gin.Context) ([]corpus.Document, error) {
 	for i, raw := range raws {
 		d, err := corpus.DecodeJSON(raw, corpus.Options{})
 		if err != nil {
-			return nil, fmt.Errorf("%w: document %d: %v", errBadBody, i, err)
+			return nil, fmt.Errorf("%w: document %d: %w", errBadBody, i, err)
 		}
 		docs = append(docs, d)
 	}
@@ -87,12 +87,16 @@ func splitDocs(body []byte) ([]json.RawMessage, error) {
 // deleteDoc handles DELETE /api/docs/:id: 200 {"deleted":id}, or 404 when
 // the index does not hold it.
 func (s *Server) deleteDoc(c *gin.Context) {
-	id := c.Param("id")
+	id, err := pathParam(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	if _, err := s.searcher.Document(c.Request.Context(), id); err != nil {
 		fail(c, err)
 		return
 	}
-	err := s.writer.Delete(c.Request.Context(), []string{id})
+	err = s.writer.Delete(c.Request.Context(), []string{id})
 	s.invalidateCache()
 	if err != nil {
 		fail(c, err)

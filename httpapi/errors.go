@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/search"
 )
@@ -22,6 +23,7 @@ type APIError struct {
 // Errors of request parsing in this package.
 var (
 	errBadNumber = errors.New("not a number")
+	errBadParam  = errors.New("bad parameter")
 	errNoRoute   = errors.New("no such route")
 	errMethod    = errors.New("method not allowed")
 )
@@ -53,6 +55,9 @@ var errorKinds = []struct {
 	{search.ErrTooDeep, http.StatusBadRequest, "too_deep"},
 	{search.ErrBadFilter, http.StatusBadRequest, "bad_filter"},
 	{errBadNumber, http.StatusBadRequest, "bad_parameter"},
+	{errBadParam, http.StatusBadRequest, "bad_parameter"},
+	{corpus.ErrBadID, http.StatusBadRequest, "bad_id"},
+	{corpus.ErrDateRange, http.StatusBadRequest, "bad_date"},
 	{errBadBody, http.StatusBadRequest, "bad_body"},
 	{errTooMany, http.StatusBadRequest, "too_many_documents"},
 	{errTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -107,7 +108,12 @@ func (s *Server) ready(c *gin.Context) {
 
 // document handles GET /api/docs/:id.
 func (s *Server) document(c *gin.Context) {
-	d, err := s.searcher.Document(c.Request.Context(), c.Param("id"))
+	id, err := pathParam(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	d, err := s.searcher.Document(c.Request.Context(), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -137,10 +143,26 @@ func (s *Server) related(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	hits, err := s.searcher.Related(c.Request.Context(), c.Param("id"), size)
+	id, err := pathParam(c, "id")
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, gin.H{"hits": hits})
+	hits, err := s.searcher.Related(c.Request.Context(), id, size)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	writeJSON(c, http.StatusOK, gin.H{"hits": presentHits(hits)})
+}
+
+// pathParam is the path parameter name, percent-decoded as one path
+// segment (url.PathUnescape: "+" is a plus, %2F a slash inside the
+// segment). A malformed escape is a 400 bad_parameter.
+func pathParam(c *gin.Context, name string) (string, error) {
+	v, err := url.PathUnescape(c.Param(name))
+	if err != nil {
+		return "", fmt.Errorf("%w: %s is not a valid percent-encoded path segment: %w", errBadParam, name, err)
+	}
+	return v, nil
 }

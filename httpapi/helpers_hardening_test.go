@@ -32,7 +32,7 @@ var sample struct {
 	err    error
 }
 
-func sampleDeps(t *testing.T) Deps {
+func sampleDeps(t testing.TB) Deps {
 	t.Helper()
 	sample.once.Do(func() {
 		seg, err := segment.New(segment.Config{})

@@ -201,6 +201,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	r.HandleMethodNotAllowed = true
 	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage)
+	// Routes match the escaped path and path parameters are unescaped by
+	// pathParam: a document id holding "/" (news%2F2025%2F1) stays one
+	// segment, and "+" stays "+" (gin's own unescaping is query-style).
+	r.UseEscapedPath, r.UnescapePathValues = true, false
 	r.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) { fail(c, errMethod) })
 	s.routes(r)

@@ -114,8 +114,13 @@ func addRelated(doc *bluge.Document, links []corpus.Link) error {
 	return nil
 }
 
+// addPublished indexes the publish time. A time the index cannot hold
+// (corpus.CheckPublished: only a document stored before that check
+// existed can carry one) is left out, so the document is undated rather
+// than sorted and filtered wrongly; the writes of new documents refuse
+// such times (Writable.Put).
 func addPublished(doc *bluge.Document, t time.Time) {
-	if t.IsZero() {
+	if t.IsZero() || corpus.CheckPublished(t) != nil {
 		return
 	}
 	doc.AddField(bluge.NewDateTimeField(FieldPublished, t))

@@ -103,8 +103,13 @@ func (x *Writable) follow() (bool, error) {
 }
 
 // Put indexes docs (replacing documents of the same ids), marked as pushed
-// so rebuilds from files keep them.
+// so rebuilds from files keep them. A document whose id is not addressable
+// (corpus.CheckID) or whose publish time the index cannot hold
+// (corpus.CheckPublished) fails the whole batch before anything is written.
 func (x *Writable) Put(ctx context.Context, docs []corpus.Document) error {
+	if err := checkDocuments(docs); err != nil {
+		return err
+	}
 	b := bluge.NewBatch()
 	a := x.analysis()
 	for _, d := range docs {
@@ -115,6 +120,19 @@ func (x *Writable) Put(ctx context.Context, docs []corpus.Document) error {
 		b.Update(bluge.Identifier(d.ID), bd)
 	}
 	return x.apply(ctx, b)
+}
+
+// checkDocuments validates what Put writes.
+func checkDocuments(docs []corpus.Document) error {
+	for i, d := range docs {
+		if err := corpus.CheckPublished(d.Published); err != nil {
+			return fmt.Errorf("document %d (%s): %w", i, d.ID, err)
+		}
+		if err := corpus.CheckID(d.ID); err != nil {
+			return fmt.Errorf("document %d: %w", i, err)
+		}
+	}
+	return nil
 }
 
 // Delete removes the documents with ids.

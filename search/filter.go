@@ -58,13 +58,31 @@ func filtered(q bluge.Query, req Request) bluge.Query {
 }
 
 // dateRange matches publish times from the start of day from to the end of
-// day to (either may be zero: open).
+// day to (either may be zero: open). Every indexed publish time lies in
+// [corpus.MinPublished, corpus.MaxPublished), so bounds outside it are
+// clamped to it, which changes no result: from=0001-01-01 is open, and
+// from=9999-12-31 matches nothing. (Unclamped, such times overflow the
+// index's int64 nanoseconds and the range is wrong or an error.)
 func dateRange(from, to time.Time) bluge.Query {
 	end := time.Time{}
 	if !to.IsZero() {
-		end = to.AddDate(0, 0, 1)
+		end = clampDate(to.AddDate(0, 0, 1))
+	}
+	if !from.IsZero() {
+		from = clampDate(from)
 	}
 	return bluge.NewDateRangeInclusiveQuery(from, end, true, false).SetField(indexer.FieldPublished).SetBoost(0)
+}
+
+// clampDate bounds t to [corpus.MinPublished, corpus.MaxPublished].
+func clampDate(t time.Time) time.Time {
+	if lo := corpus.MinPublished(); t.Before(lo) {
+		return lo
+	}
+	if hi := corpus.MaxPublished(); t.After(hi) {
+		return hi
+	}
+	return t
 }
 
 // sortOrder is the order of hits for a request's sort.
