@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -240,7 +241,7 @@ func (e *Engine) exec(ctx context.Context, r *bluge.Reader, p *plan, req Request
 	if err != nil {
 		return nil, err
 	}
-	keep := max(2*req.Page*req.Size, minKeep)
+	keep := max(req.Page*req.Size+req.Size, minKeep)
 	if req.Sort == SortDate {
 		keep = 0
 	}
@@ -264,7 +265,7 @@ func (e *Engine) exec(ctx context.Context, r *bluge.Reader, p *plan, req Request
 }
 
 // minKeep is the fewest candidates the second phase rescores.
-const minKeep = 50
+const minKeep = 20
 
 // collectMatches runs sr and returns its matches.
 func collectMatches(ctx context.Context, r *bluge.Reader, sr bluge.SearchRequest) ([]*bsearch.DocumentMatch, error) {
@@ -284,21 +285,33 @@ func collectMatches(ctx context.Context, r *bluge.Reader, sr bluge.SearchRequest
 
 // pageHits reads and highlights the page's matches into res.
 func (e *Engine) pageHits(res *Result, out *execResult, p *plan, ms []*bsearch.DocumentMatch, explain bool, qr runeSet) error {
-	docs := make([]uint64, len(ms))
+	hits := make([]Hit, len(ms))
+	texts := make([]hitText, len(ms))
 	for i, m := range ms {
-		docs[i] = m.Number
-	}
-	spans, err := pageSpans(out.reader, p, out.expand, docs)
-	if err != nil {
-		return err
-	}
-	for _, m := range ms {
-		h, err := e.planHit(m, spans[m.Number], explain, qr)
+		h, body, err := storedHit(m)
 		if err != nil {
 			return err
 		}
-		res.Hits = append(res.Hits, h)
+		hits[i], texts[i] = h, hitText{doc: m.Number, title: h.Title, body: body}
 	}
+	a := e.analysis()
+	spans, err := pageSpans(out.reader, a, p, out.expand, texts)
+	if err != nil {
+		return err
+	}
+	for i, m := range ms {
+		sp := spans[m.Number]
+		h := &hits[i]
+		h.TitleHTML = Mark(h.Title, trimmed(sp.title, sp.titleTrim, h.Title, qr, a))
+		h.SnippetHTML = Snippet(texts[i].body, trimmed(sp.body, sp.bodyTrim, texts[i].body, qr, a), e.cfg.SnippetSize)
+		if explain && m.Explanation != nil {
+			h.ScoreByField = scoreByField(m.Explanation)
+			if h.Explain, err = json.Marshal(m.Explanation); err != nil {
+				return err
+			}
+		}
+	}
+	res.Hits = append(res.Hits, hits...)
 	return nil
 }
 

@@ -273,6 +273,7 @@ func (x *executor) loneNode(c planClause) (docIter, error) {
 const (
 	loneExpandBelow = 2000
 	loneExpandTerms = 256
+	loneExpandDocs  = 20_000 // postings read by one expansion, at most
 )
 
 // expand materialises the documents holding a bigram that starts with ch.
@@ -286,6 +287,9 @@ func (x *executor) expand(field, ch string, boost float64) (docIter, error) {
 	}
 	var docs []uint64
 	for _, t := range ts {
+		if len(docs) > loneExpandDocs {
+			break
+		}
 		x.res.expand[ch] = append(x.res.expand[ch], t)
 		if docs, err = x.appendPostings(docs, field, t); err != nil {
 			return nil, err

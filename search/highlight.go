@@ -157,8 +157,8 @@ func bestAnchor(text string, spans []Span, size int) int {
 	width := size * 2 / 3
 	limit, j, n := 0, 0, 0 // window of span i ends at limit; spans[i:j] end inside it, n bytes
 	for i, s := range spans {
-		if i == 0 {
-			limit = advance(text, s.Start, width)
+		if i == 0 || s.Start-spans[i-1].Start > 4*width {
+			limit = advance(text, s.Start, width) // far apart: a fresh window, no walk over the gap
 		} else {
 			limit = advance(text, limit, runesBetween(text, spans[i-1].Start, s.Start))
 		}

@@ -10,176 +10,212 @@ import (
 	"github.com/wensou/wensou/indexer"
 )
 
-// Highlighting reads locations only for the hits of the page: each query
-// term's postings are advanced through the hits in document order, so a
-// search pays for positions of ten documents, not of every match.
+// Highlighting looks only at the hits of the page. A title, and a body of
+// up to maxAnalysedBody bytes, is re-analysed into bigrams (cheaper than
+// reading positions from the index for a few hundred characters); a
+// longer body's bigram positions are read from its postings, each query
+// gram's postings advanced once through the hits in document order. The
+// matches are runs of grams: a clause or a word as typed, marked only
+// where the whole run is there.
+const maxAnalysedBody = 2048
 
-// docSpans are the highlight spans of one hit: from the word fields as
-// found, from the bigram fields to be trimmed to the query's characters.
+// docSpans are the highlight spans of one hit; the trim lists are matched
+// through a lone character's bigrams, to be trimmed to the query's
+// characters (贷 inside 网贷 marks 贷).
 type docSpans struct {
-	titleWords, titleGrams, bodyWords, bodyGrams []Span
+	title, titleTrim, body, bodyTrim []Span
 }
 
-// highlightTerms are what highlighting looks up: words in the word
-// fields, and runs of bigrams (a clause or a word as typed, marked only
-// where the whole run is there) in the bigram fields.
-type highlightTerms struct {
-	words []string
-	runs  [][]gram
+// highlightRun is a run of grams to mark, trim says whether its spans are
+// trimmed to the query's characters.
+type highlightRun struct {
+	grams []gram
+	trim  bool
 }
 
-// highlightTerms collects the plan's highlight terms (deduplicated, bounded).
-func (p *plan) highlightTerms(expand map[string][]string) highlightTerms {
-	var ht highlightTerms
+// highlightRuns collects the plan's runs (deduplicated, bounded): every
+// clause as typed, every word, synonym and sub-word, and a lone
+// character's expansions.
+func (p *plan) highlightRuns(expand map[string][]string) []highlightRun {
+	var runs []highlightRun
 	seen := map[string]bool{}
-	addW := func(t string) {
-		if !seen["w"+t] && len(ht.words) < maxHighlightLen {
-			seen["w"+t] = true
-			ht.words = append(ht.words, t)
-		}
-	}
-	addRun := func(gs []gram) {
+	add := func(gs []gram, trim bool) {
 		var key strings.Builder
 		for _, g := range gs {
 			fmt.Fprintf(&key, "%s@%d ", g.term, g.off)
 		}
-		if len(gs) > 0 && !seen["g"+key.String()] && len(ht.runs) < maxHighlightLen {
-			seen["g"+key.String()] = true
-			ht.runs = append(ht.runs, gs)
+		if len(gs) > 0 && !seen[key.String()] && len(runs) < maxHighlightLen {
+			seen[key.String()] = true
+			runs = append(runs, highlightRun{grams: gs, trim: trim})
 		}
 	}
 	for _, c := range p.clauses {
-		addRun(c.all)
+		add(c.all, false)
 		words := c.words
 		if !c.phrase {
 			words = append(slices.Clone(c.words), c.opt...)
 		}
 		for _, w := range words {
-			addW(w.term)
-			addRun(w.grams)
+			add(w.grams, false)
 			for _, s := range append(slices.Clone(w.syns), w.subs...) {
-				addW(s.term)
+				add(s.grams, false)
 			}
 		}
 		if c.lone != "" {
-			addW(c.lone)
-			addRun([]gram{{term: c.lone}})
+			add([]gram{{term: c.lone}}, false)
 			for _, t := range expand[c.lone] {
-				addRun([]gram{{term: t}})
+				add([]gram{{term: t}}, true)
 			}
 		}
 	}
-	return ht
+	return runs
 }
 
-// spanField is one stored text's field and where its spans go.
-type spanField struct {
-	field string
-	pick  func(*docSpans) *[]Span
+// posToken is one gram occurrence in a text: its position and offsets.
+type posToken struct {
+	pos        int
+	start, end int
 }
 
-var (
-	wordSpanFields = []spanField{
-		{indexer.FieldTitle, func(s *docSpans) *[]Span { return &s.titleWords }},
-		{indexer.FieldBody, func(s *docSpans) *[]Span { return &s.bodyWords }},
-	}
-	gramSpanFields = []spanField{
-		{indexer.FieldTitleBigram, func(s *docSpans) *[]Span { return &s.titleGrams }},
-		{indexer.FieldBodyBigram, func(s *docSpans) *[]Span { return &s.bodyGrams }},
-	}
-)
+// tokensByTerm indexes a text's gram occurrences by term.
+type tokensByTerm map[string][]posToken
 
-// pageSpans returns the spans of every hit document, by document number.
-func pageSpans(r bsearch.Reader, p *plan, expand map[string][]string, docs []uint64) (map[uint64]*docSpans, error) {
-	out := make(map[uint64]*docSpans, len(docs))
-	if r == nil || len(docs) == 0 {
+// analysedTokens analyses text into bigrams and keeps the terms of runs.
+func analysedTokens(a Analysis, text string, want map[string]bool) tokensByTerm {
+	out := tokensByTerm{}
+	pos := 0
+	for _, t := range a.Bigrams().Analyze([]byte(text)) {
+		pos += t.PositionIncr
+		if term := string(t.Term); want[term] {
+			out[term] = append(out[term], posToken{pos: pos, start: t.Start, end: t.End})
+		}
+	}
+	return out
+}
+
+// spans returns the spans of every run in the tokens, split by trim.
+func (tt tokensByTerm) spans(runs []highlightRun) (plain, trim []Span) {
+	for _, r := range runs {
+		first := tt[r.grams[0].term]
+		for _, t0 := range first {
+			s, sp, ok := t0.pos-r.grams[0].off, Span{Start: t0.start, End: t0.end}, true
+			for _, g := range r.grams[1:] {
+				var o posToken
+				if o, ok = tt.at(g.term, s+g.off); !ok {
+					break
+				}
+				sp.Start, sp.End = min(sp.Start, o.start), max(sp.End, o.end)
+			}
+			if !ok {
+				continue
+			}
+			if r.trim {
+				trim = append(trim, sp)
+			} else {
+				plain = append(plain, sp)
+			}
+		}
+	}
+	return plain, trim
+}
+
+// at returns term's occurrence at pos.
+func (tt tokensByTerm) at(term string, pos int) (posToken, bool) {
+	for _, t := range tt[term] {
+		if t.pos == pos {
+			return t, true
+		}
+	}
+	return posToken{}, false
+}
+
+// runTerms is the set of the runs' grams.
+func runTerms(runs []highlightRun) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range runs {
+		for _, g := range r.grams {
+			out[g.term] = true
+		}
+	}
+	return out
+}
+
+// hitText is one hit's stored title and body.
+type hitText struct {
+	doc         uint64
+	title, body string
+}
+
+// pageSpans returns the spans of every hit, by document number.
+func pageSpans(r bsearch.Reader, a Analysis, p *plan, expand map[string][]string, hits []hitText) (map[uint64]*docSpans, error) {
+	out := make(map[uint64]*docSpans, len(hits))
+	runs := p.highlightRuns(expand)
+	want := runTerms(runs)
+	var long []uint64
+	for _, h := range hits {
+		ds := &docSpans{}
+		ds.title, ds.titleTrim = analysedTokens(a, h.title, want).spans(runs)
+		if len(h.body) <= maxAnalysedBody {
+			ds.body, ds.bodyTrim = analysedTokens(a, h.body, want).spans(runs)
+		} else {
+			long = append(long, h.doc)
+		}
+		out[h.doc] = ds
+	}
+	if len(long) == 0 || r == nil {
 		return out, nil
 	}
-	sorted := slices.Clone(docs)
-	slices.Sort(sorted)
-	for _, d := range sorted {
-		out[d] = &docSpans{}
+	byDoc, err := postingTokens(r, indexer.FieldBodyBigram, want, long)
+	if err != nil {
+		return nil, err
 	}
-	ht := p.highlightTerms(expand)
+	for d, tt := range byDoc {
+		out[d].body, out[d].bodyTrim = tt.spans(runs)
+	}
+	return out, nil
+}
+
+// postingTokens reads the occurrences of the wanted terms in field on each
+// of docs from the postings, each term's postings advanced once in order.
+func postingTokens(r bsearch.Reader, field string, want map[string]bool, docs []uint64) (map[uint64]tokensByTerm, error) {
+	slices.Sort(docs)
+	out := make(map[uint64]tokensByTerm, len(docs))
+	for _, d := range docs {
+		out[d] = tokensByTerm{}
+	}
 	stats := &fieldStats{r: r}
-	for _, f := range wordSpanFields {
-		for _, t := range ht.words {
-			if err := runSpans(r, stats, f, []gram{{term: t}}, sorted, out); err != nil {
-				return nil, err
-			}
-		}
+	if stats.get(field).docs == 0 {
+		return out, nil
 	}
-	for _, f := range gramSpanFields {
-		for _, run := range ht.runs {
-			if err := runSpans(r, stats, f, run, sorted, out); err != nil {
-				return nil, err
-			}
+	for term := range want {
+		if err := termTokens(r, stats, field, term, docs, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// runSpans adds, on each of the sorted docs, the spans where every gram
-// of run is at its offset (one gram: each of its locations).
-func runSpans(r bsearch.Reader, stats *fieldStats, f spanField, run []gram, sorted []uint64, out map[uint64]*docSpans) error {
-	if stats.get(f.field).docs == 0 {
+func termTokens(r bsearch.Reader, stats *fieldStats, field, term string, docs []uint64, out map[uint64]tokensByTerm) error {
+	t, err := newTermIter(r, field, term, 0, true, stats)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = t.close() }()
+	if t.cost() == 0 {
 		return nil
 	}
-	its := make([]*termIter, 0, len(run))
-	defer func() { _ = closeAll(its) }()
-	for _, g := range run {
-		t, err := newTermIter(r, f.field, g.term, 0, true, stats)
-		if err != nil {
+	for _, d := range docs {
+		if err := t.advance(d); err != nil {
 			return err
 		}
-		its = append(its, t)
-		if t.cost() == 0 {
+		if t.doc() == noDoc {
 			return nil
 		}
-	}
-	for _, d := range sorted {
-		on := true
-		for _, t := range its {
-			if err := t.advance(d); err != nil {
-				return err
+		if t.on(d) {
+			for _, l := range t.locs {
+				out[d][term] = append(out[d][term], posToken{pos: l.Pos(), start: l.Start(), end: l.End()})
 			}
-			on = on && t.on(d)
-		}
-		if on {
-			dst := f.pick(out[d])
-			*dst = appendRunSpans(*dst, its, run)
 		}
 	}
 	return nil
-}
-
-// appendRunSpans appends the span of every occurrence of the run on the
-// iterators' current document.
-func appendRunSpans(dst []Span, its []*termIter, run []gram) []Span {
-	if len(its) == 1 {
-		for _, l := range its[0].locs {
-			dst = append(dst, Span{Start: l.Start(), End: l.End()})
-		}
-		return dst
-	}
-	at := make([]map[int]Span, len(its))
-	for i, t := range its {
-		at[i] = make(map[int]Span, len(t.locs))
-		for _, l := range t.locs {
-			at[i][l.Pos()] = Span{Start: l.Start(), End: l.End()}
-		}
-	}
-	for pos, first := range at[0] {
-		s, sp, ok := pos-run[0].off, first, true
-		for i := 1; i < len(its) && ok; i++ {
-			var o Span
-			if o, ok = at[i][s+run[i].off]; ok {
-				sp.Start, sp.End = min(sp.Start, o.Start), max(sp.End, o.End)
-			}
-		}
-		if ok {
-			dst = append(dst, sp)
-		}
-	}
-	return dst
 }

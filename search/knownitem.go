@@ -13,10 +13,10 @@ import (
 // KnownItem is one known-item query: exactly one target document, and
 // success is the rank at which the search returns it.
 type KnownItem struct {
-	QID    string
-	Kind   string
-	Query  string
-	Target string // document id
+	QID    string `json:"qid"`
+	Kind   string `json:"kind"`
+	Query  string `json:"query"`
+	Target string `json:"target"` // document id
 }
 
 // ReadKnownItems reads `qid<TAB>kind<TAB>query<TAB>target_id` lines; '#'

@@ -75,26 +75,6 @@ func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool, qr runeSet) (Hit, e
 	return h, err
 }
 
-// planHit builds a Hit from a match of the executor, with the spans the
-// highlight pass found for it.
-func (e *Engine) planHit(m *bsearch.DocumentMatch, sp *docSpans, explain bool, qr runeSet) (Hit, error) {
-	h, body, err := storedHit(m)
-	if err != nil {
-		return h, err
-	}
-	if sp == nil {
-		sp = &docSpans{}
-	}
-	a := e.analysis()
-	h.TitleHTML = Mark(h.Title, trimmed(sp.titleWords, sp.titleGrams, h.Title, qr, a))
-	h.SnippetHTML = Snippet(body, trimmed(sp.bodyWords, sp.bodyGrams, body, qr, a), e.cfg.SnippetSize)
-	if explain && m.Explanation != nil {
-		h.ScoreByField = scoreByField(m.Explanation)
-		h.Explain, err = json.Marshal(m.Explanation)
-	}
-	return h, err
-}
-
 // trimmed joins word spans and bigram spans trimmed to the query's characters.
 func trimmed(words, grams []Span, text string, qr runeSet, a Analysis) []Span {
 	out := slices.Clone(words)

@@ -17,7 +17,10 @@ import (
 // field's dictionary; fields with more than maxSuffixTerms terms get no
 // table (the walk and the memory would outweigh what a lone character
 // adds there: the word fields and the prefix range still find it).
-const maxSuffixTerms = 400_000
+const (
+	maxSuffixTerms  = 300_000
+	maxSuffixTokens = 2_000_000 // a field with more tokens is not even walked
+)
 
 // suffixTable maps a character to the bigram terms ending with it.
 type suffixTable struct {
@@ -60,6 +63,9 @@ func (ts *suffixTables) ending(ctx context.Context, r bsearch.Reader, field, ch 
 }
 
 func buildSuffixTable(ctx context.Context, r bsearch.Reader, field string) (*suffixTable, error) {
+	if cs, err := r.CollectionStats(field); err != nil || cs == nil || cs.SumTotalTermFrequency() > maxSuffixTokens {
+		return &suffixTable{}, nil
+	}
 	it, err := r.DictionaryIterator(field, nil, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("suffix table of %s: %w", field, err)
