@@ -46,9 +46,14 @@ func (j *job) commit(ctx context.Context, incremental bool) (err error) {
 	return j.switchGeneration()
 }
 
-// carryOver writes the documents pushed through the API into the new
-// generation, as the served generation holds them now (under the lock, so
-// no push is in flight).
+// carryOver brings the new generation up to date with the writes made
+// through the API while the run built it, as the served generation holds
+// them now (under the lock, so no write is in flight): every pushed
+// document is written again, and every document the run started from
+// that is gone from the served generation now (deleted through the API
+// meanwhile) is deleted, whatever the run's sources or stored documents
+// said. So no acknowledged write is lost or undone by a build, a reindex
+// or a dictionary reload.
 func (j *job) carryOver(ctx context.Context) error {
 	r, cur, err := j.dir.Open()
 	if errors.Is(err, ErrNoGeneration) {
@@ -65,28 +70,35 @@ func (j *job) carryOver(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return j.putPushed(docs)
+	live, err := liveIDs(ctx, r)
+	if err != nil {
+		return err
+	}
+	return j.putPushed(docs, live)
 }
 
-func (j *job) putPushed(docs []corpus.Document) error {
+// putPushed writes docs and deletes the documents of the run's base that
+// live (the served generation's ids now) no longer holds.
+func (j *job) putPushed(docs []corpus.Document, live map[string]bool) error {
 	b := bluge.NewBatch()
-	now := map[string]bool{}
 	for _, d := range docs {
 		bd, err := newDocument(d, j.a, OriginAPI)
 		if err != nil {
 			return err
 		}
 		b.Update(bluge.Identifier(d.ID), bd)
-		j.ids[d.ID], now[d.ID] = true, true
+		j.ids[d.ID] = true
 	}
-	for id, e := range j.old { // pushed when the run started, deleted since
-		if e.origin == OriginAPI && !now[id] && !j.seen[id] {
+	deleted := 0
+	for id := range j.old { // in the served generation when the run started
+		if !live[id] {
 			b.Delete(bluge.Identifier(id))
 			delete(j.ids, id)
+			deleted++
 		}
 	}
 	if err := j.w.Batch(b); err != nil {
-		return fmt.Errorf("carry over %d pushed documents: %w", len(docs), err)
+		return fmt.Errorf("carry over %d pushed documents and %d deletes: %w", len(docs), deleted, err)
 	}
 	return nil
 }

@@ -74,3 +74,21 @@ func eachMatch(ctx context.Context, r *bluge.Reader, q bluge.Query, fn func(Stor
 		}
 	}
 }
+
+// liveIDs is the set of the ids of r's documents.
+func liveIDs(ctx context.Context, r *bluge.Reader) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := eachMatch(ctx, r, bluge.NewMatchAllQuery(), func(visit StoredVisitor) error {
+		return visit(func(field string, value []byte) bool {
+			if field == FieldID {
+				out[string(value)] = true
+				return false
+			}
+			return true
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read document ids: %w", err)
+	}
+	return out, nil
+}
