@@ -32,7 +32,7 @@ var (
 const maxAnalyzeRunes = 2000
 
 func (s *Server) adminRoutes(api *gin.RouterGroup) {
-	admin := api.Group("/admin", requireKey(s.cfg.AdminKey, errWriteDisabled), s.needAdmin)
+	admin := api.Group("/admin", s.requireKey(s.cfg.AdminKey, errWriteDisabled), s.needAdmin)
 	admin.POST("/reindex", s.reindex)
 	admin.POST("/dictionary/reload", s.reloadDictionary)
 	admin.GET("/jobs/:id", s.job)

@@ -57,7 +57,8 @@ func TestCacheMetricsAndInvalidation(t *testing.T) {
 			t.Errorf("after %s %s: %d invalidations, want %d", s.method, s.path, n, s.invalidated)
 		}
 	}
-	resp, err := client.Get(base + "/metrics")
+	req := newReq(t, "GET", base+"/metrics", nil, "Authorization", "Bearer "+admin) // a key is configured: /metrics needs it
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

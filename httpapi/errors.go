@@ -64,6 +64,7 @@ var errorKinds = []struct {
 	{errHeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge, "headers_too_large"},
 	{errURITooLong, http.StatusRequestURITooLong, "uri_too_long"},
 	{errRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{errAuthLimited, http.StatusTooManyRequests, "auth_rate_limited"},
 	{errOverloaded, http.StatusServiceUnavailable, "overloaded"},
 	{errNoKey, http.StatusUnauthorized, "missing_key"},
 	{errWrongKey, http.StatusForbidden, "wrong_key"},

@@ -152,14 +152,24 @@ func (s *Server) releaseSlot() {
 	}
 }
 
-// guardPage gives the search page (GET / with a q, registered by
-// page.go) the same rate limit and query slots as the query API, and
-// refuses a page number so deep that page*size could overflow. It is a
-// global middleware so that it applies however the page route is
-// registered. The page is not behind the search key (a browser cannot
-// send one); refusals are rendered as the page (refusePage).
+// guardPage gives the search page (GET and HEAD /, registered by
+// page.go) the guards of the query API: with a search key configured the
+// page needs it too (Authorization: Bearer, as the API: a deployment with
+// a search key serves its page through a backend that adds it); with a q,
+// the same rate limit and query slots, and a page number so deep that
+// page*size could overflow is refused. It is a global middleware so that
+// it applies however the page route is registered. Refusals are rendered
+// as the page (refusePage).
 func (s *Server) guardPage(c *gin.Context) {
-	if c.FullPath() != "/" || c.Query("q") == "" {
+	if c.FullPath() != "/" {
+		c.Next()
+		return
+	}
+	if err := s.searchKeyError(c); err != nil {
+		s.refusePage(c, err)
+		return
+	}
+	if c.Query("q") == "" {
 		c.Next()
 		return
 	}

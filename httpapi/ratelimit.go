@@ -129,6 +129,25 @@ func (l *rateLimiter) allow(ip string) (bool, time.Duration) {
 	return false, wait
 }
 
+// peek reports whether the client at ip has a token, without taking one,
+// and if not, how long until it will. Clients without a bucket have one.
+func (l *rateLimiter) peek(ip string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.rate <= 0 || l.exempted(ip) {
+		return true, 0
+	}
+	b, ok := l.buckets[clientKey(ip)]
+	if !ok {
+		return true, 0
+	}
+	tokens := math.Min(l.burst, b.tokens+l.now().Sub(b.last).Seconds()*l.rate)
+	if tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - tokens) / l.rate * float64(time.Second))
+}
+
 // makeRoom drops buckets until one more fits. Called with l.mu held.
 func (l *rateLimiter) makeRoom(now time.Time) {
 	if len(l.buckets) < l.max {
@@ -181,12 +200,13 @@ func (s *Server) admitRate(c *gin.Context) error {
 		return nil
 	}
 	s.metrics.rateLimited.Inc()
-	secs := int(math.Ceil(wait.Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
-	c.Header("Retry-After", strconv.Itoa(secs))
+	c.Header("Retry-After", retryAfter(wait))
 	return errRateLimited
+}
+
+// retryAfter is a Retry-After value: whole seconds, at least 1.
+func retryAfter(wait time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(wait.Seconds()))))
 }
 
 // clientKey is the rate-limit bucket of a client IP: the address itself

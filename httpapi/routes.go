@@ -8,8 +8,8 @@ import (
 
 // routes registers every route of the service.
 //
-// Guards, in order: the read API (/api/*) needs the search key when one is
-// configured; the query routes (search, suggest, related) are rate limited
+// Guards, in order: the read API (/api/*) and the search page need the
+// search key when one is configured, /metrics a key when any is; the query routes (search, suggest, related) are rate limited
 // per client before the key is checked (so key guessing is rate limited
 // too), their q is bounded before the engine sees it, and they take one of
 // MaxInFlight slots.
@@ -18,7 +18,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", func(c *gin.Context) { writeJSON(c, http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
 	if !s.cfg.DisableMetrics {
-		r.GET("/metrics", gin.WrapH(s.MetricsHandler()))
+		r.GET("/metrics", s.guardMetrics, gin.WrapH(s.MetricsHandler()))
 	}
 	api := r.Group("/api")
 	read := api.Group("", s.requireSearchKey)
@@ -28,12 +28,21 @@ func (s *Server) routes(r *gin.Engine) {
 	read.GET("/docs/:id", s.document)
 	api.GET("/docs/:id/related", append(query, s.related)...)
 	api.GET("/suggest", append(query, s.suggest)...)
-	admin := requireKey(s.cfg.AdminKey, errWriteDisabled)
+	admin := s.requireKey(s.cfg.AdminKey, errWriteDisabled)
 	if s.writer == nil {
-		admin = requireKey("", errWriteDisabled)
+		admin = s.requireKey("", errWriteDisabled)
 	}
 	api.POST("/docs", admin, s.putDocs)
 	api.DELETE("/docs/:id", admin, s.deleteDoc)
 	api.GET("/analyze", append(query, s.analyze)...)
 	s.adminRoutes(api)
+}
+
+// guardMetrics answers /metrics only with the key metricsKeyError wants.
+func (s *Server) guardMetrics(c *gin.Context) {
+	if err := s.metricsKeyError(c); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Next()
 }

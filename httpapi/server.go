@@ -73,6 +73,8 @@ type Config struct {
 	MaxInFlight    int           // concurrent query requests, default 4×GOMAXPROCS; negative: unbounded
 	QueueWait      time.Duration // how long an excess query request waits for a slot before 503, default 100ms; negative: no wait
 	DisableMetrics bool          // no /metrics route on the main listener (MetricsHandler still works)
+	AuthFailRate   float64       // failed authentications per second per client, refilled; default 1; negative: off. No client is exempt
+	AuthFailBurst  int           // failed authentications a client may make at once before 429, default 20
 }
 
 // WithDefaults returns c with every zero field set to its default.
@@ -129,6 +131,12 @@ func (c Config) withDefaults() Config {
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = 4 * runtime.GOMAXPROCS(0)
 	}
+	if c.AuthFailRate == 0 {
+		c.AuthFailRate = 1
+	}
+	if c.AuthFailBurst <= 0 {
+		c.AuthFailBurst = 20
+	}
 	return c
 }
 
@@ -138,18 +146,19 @@ const hardMaxHeaderBytes = 1 << 20
 
 // Server is the wensou HTTP service.
 type Server struct {
-	cfg      Config
-	searcher Searcher
-	writer   Writer
-	admin    Admin
-	gen      func() string
-	handler  *gin.Engine
-	dyn      atomic.Pointer[Dynamic] // what SIGHUP may change
-	limiter  *rateLimiter
-	slots    chan struct{} // in-flight query requests; nil: unbounded
-	metrics  *metrics
-	cache    CachingSearcher // nil when the searcher has no cache
-	bufs     sync.Pool       // *[]byte response buffers (writeResult)
+	cfg       Config
+	searcher  Searcher
+	writer    Writer
+	admin     Admin
+	gen       func() string
+	handler   *gin.Engine
+	dyn       atomic.Pointer[Dynamic] // what SIGHUP may change
+	limiter   *rateLimiter
+	authFails *rateLimiter  // failed authentications per client (auth.go)
+	slots     chan struct{} // in-flight query requests; nil: unbounded
+	metrics   *metrics
+	cache     CachingSearcher // nil when the searcher has no cache
+	bufs      sync.Pool       // *[]byte response buffers (writeResult)
 }
 
 // Dynamic is the part of the configuration a running server can change
@@ -185,6 +194,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, admin: deps.Admin, gen: deps.Generation}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
+	s.authFails = newRateLimiter(s.cfg.AuthFailRate, s.cfg.AuthFailBurst, s.cfg.RateClients)
 	if err := s.limiter.setExempt(s.cfg.RateExempt); err != nil {
 		return nil, err
 	}
