@@ -57,7 +57,7 @@ var DefaultWeights = Weights{
 	Title: 6, Headings: 2.5, Body: 1,
 	TitleBigram: 1.5, HeadingsBigram: 0.5, BodyBigram: 0.25,
 	Pinyin: 1, Phrase: 2,
-	Synonym: 0.7, SubWords: 0.4, TitleAll: 1, Literal: 1, Contain: 2,
+	Synonym: 0.7, SubWords: 0.4, TitleAll: 1, Literal: 1, Contain: 6,
 }
 
 func (w Weights) withDefaults() Weights {

@@ -188,15 +188,42 @@ func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, r
 			lits = append(lits, lq)
 		}
 	}
-	p := newPlan(b, q)
+	p := newPlan(b, q, e.cfg.Limits.MaxClauses)
 	qr := queryRunes(b.a, q)
 	res, err := e.exec(ctx, r, p, req, qr, lits, false)
-	if err != nil || res.Total > 0 || !p.relaxable() {
+	if err != nil || res.Total > 0 {
 		return res, err
+	}
+	if fixed, text, ok, err := e.correct(ctx, r, b, q); err != nil || ok {
+		if err != nil {
+			return nil, err
+		}
+		return e.runCorrected(ctx, r, b, fixed, text, req, lits)
+	}
+	if !p.relaxable() {
+		return res, nil
 	}
 	res, err = e.exec(ctx, r, p, req, qr, lits, true)
 	if res != nil {
 		res.Relaxed = true
+	}
+	return res, err
+}
+
+// runCorrected searches the corrected query (all words, then any) and
+// reports the correction.
+func (e *Engine) runCorrected(ctx context.Context, r *bluge.Reader, b builder, q Query, text string, req Request, lits []bluge.Query) (*Result, error) {
+	p := newPlan(b, q, e.cfg.Limits.MaxClauses)
+	qr := queryRunes(b.a, q)
+	res, err := e.exec(ctx, r, p, req, qr, lits, false)
+	if err == nil && res.Total == 0 && p.relaxable() {
+		res, err = e.exec(ctx, r, p, req, qr, lits, true)
+		if res != nil {
+			res.Relaxed = true
+		}
+	}
+	if res != nil {
+		res.Corrected = text
 	}
 	return res, err
 }
@@ -295,7 +322,7 @@ func (e *Engine) pageHits(res *Result, out *execResult, p *plan, ms []*bsearch.D
 		hits[i], texts[i] = h, hitText{doc: m.Number, title: h.Title, body: body}
 	}
 	a := e.analysis()
-	spans, err := pageSpans(out.reader, a, p, out.expand, texts)
+	spans, err := pageSpans(out.reader, a, p, out.expand, out.pinyin, texts)
 	if err != nil {
 		return err
 	}

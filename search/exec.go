@@ -35,6 +35,7 @@ type execResult struct {
 	cands   []candidate
 	reader  bsearch.Reader
 	expand  map[string][]string // lone character → the bigram terms it was expanded to
+	pinyin  pinyinMatches       // title pinyin the search matched
 }
 
 // candidate is one returned document.
@@ -192,16 +193,12 @@ func (x *executor) wordNode(w planWord, fields []textField) (docIter, error) {
 		}
 		alts = append(alts, sub)
 	}
-	if len(fields) > 1 {
-		for _, t := range w.pinyin {
-			it, err := x.term(indexer.FieldTitlePinyin, t, x.opt.w.Pinyin, false)
-			if err != nil {
-				return nil, err
-			}
-			if it != nil {
-				alts = append(alts, it)
-			}
+	if len(fields) > 1 && len(w.pinyin) > 0 {
+		py, err := x.pinyinNode(w)
+		if err != nil {
+			return nil, err
 		}
+		alts = append(alts, py)
 	}
 	return anyOf(alts, 1), nil
 }

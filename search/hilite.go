@@ -147,7 +147,7 @@ type hitText struct {
 }
 
 // pageSpans returns the spans of every hit, by document number.
-func pageSpans(r bsearch.Reader, a Analysis, p *plan, expand map[string][]string, hits []hitText) (map[uint64]*docSpans, error) {
+func pageSpans(r bsearch.Reader, a Analysis, p *plan, expand map[string][]string, pinyin pinyinMatches, hits []hitText) (map[uint64]*docSpans, error) {
 	out := make(map[uint64]*docSpans, len(hits))
 	runs := p.highlightRuns(expand)
 	want := runTerms(runs)
@@ -155,6 +155,7 @@ func pageSpans(r bsearch.Reader, a Analysis, p *plan, expand map[string][]string
 	for _, h := range hits {
 		ds := &docSpans{}
 		ds.title, ds.titleTrim = analysedTokens(a, h.title, want).spans(runs)
+		ds.title = append(ds.title, pinyinSpans(a, h.title, pinyin)...)
 		if len(h.body) <= maxAnalysedBody {
 			ds.body, ds.bodyTrim = analysedTokens(a, h.body, want).spans(runs)
 		} else {

@@ -47,14 +47,13 @@ type planWord struct {
 // of failing (docs/RELEVANCE.md).
 const (
 	maxSeqGrams     = 12 // grams of one clause's containment check
-	maxClauses      = 12 // positive clauses kept (the longest)
 	maxRequired     = 8  // required words over the whole query (the rarest)
 	maxOptional     = 16 // optional words scored
 	maxHighlightLen = 64 // grams and words highlighted
 )
 
-// newPlan analyses q.
-func newPlan(b builder, q Query) *plan {
+// newPlan analyses q, keeping at most maxClauses positive clauses.
+func newPlan(b builder, q Query, maxClauses int) *plan {
 	p := &plan{}
 	for _, c := range q.Clauses {
 		pc := b.planClause(c)

@@ -3,6 +3,7 @@ package search
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,6 +28,8 @@ type Query struct {
 var (
 	ErrEmptyQuery   = errors.New("query is empty")
 	ErrQueryTooLong = errors.New("query is too long")
+	// ErrTooManyTerms is no longer returned: a query with more clauses
+	// than ParseLimits.MaxClauses keeps its most informative ones.
 	ErrTooManyTerms = errors.New("query has too many terms")
 	ErrOnlyNegative = errors.New("query has only exclusions")
 )
@@ -36,8 +39,10 @@ var queryFields = map[string]string{"title": "title", "body": "body", "headings"
 
 // ParseLimits bound what a query may ask for. Zero means the default.
 type ParseLimits struct {
-	MaxRunes   int // default 256
-	MaxClauses int // default 16
+	MaxRunes int // default 256
+	// MaxClauses is how many clauses a search uses, default 16: a longer
+	// query keeps its most informative (longest) clauses, never fails.
+	MaxClauses int
 }
 
 func (l ParseLimits) withDefaults() ParseLimits {
@@ -53,7 +58,8 @@ func (l ParseLimits) withDefaults() ParseLimits {
 // Parse parses the query syntax: terms separated by spaces, "phrases" (also
 // “…” and 「…」), -exclusions and field:value restrictions. Anything it
 // does not understand is kept as text, so every input parses unless it is
-// empty or over the limits.
+// empty, only exclusions, or longer than MaxRunes. Repeated clauses are
+// kept once.
 func Parse(q string, lim ParseLimits) (Query, error) {
 	lim = lim.withDefaults()
 	if !utf8.ValidString(q) {
@@ -66,20 +72,56 @@ func Parse(q string, lim ParseLimits) (Query, error) {
 	for rest := strings.TrimSpace(q); rest != ""; rest = strings.TrimLeftFunc(rest, isSpace) {
 		var c Clause
 		c, rest = nextClause(rest)
-		if strings.TrimFunc(c.Text, isSpace) == "" {
-			continue
+		for _, part := range splitScripts(c) {
+			if strings.TrimFunc(part.Text, isSpace) == "" || slices.Contains(out.Clauses, part) {
+				continue
+			}
+			out.Clauses = append(out.Clauses, part)
 		}
-		out.Clauses = append(out.Clauses, c)
 	}
 	return out, out.validate(lim)
+}
+
+// splitScripts splits a bare chunk where Han characters and Latin letters
+// meet (租机app → 租机, app), so that a word typed glued to the next is
+// searched as if a space were there. Digits stay with either side (0元,
+// iphone15); phrases and exclusions stay whole.
+func splitScripts(c Clause) []Clause {
+	if c.Phrase || c.Negate {
+		return []Clause{c}
+	}
+	var out []Clause
+	start, prev := 0, 0 // prev: 1 Han, 2 Latin letter, 0 other
+	for i, r := range c.Text {
+		k := scriptOf(r)
+		if k != 0 && prev != 0 && k != prev {
+			part := c
+			part.Text = c.Text[start:i]
+			out = append(out, part)
+			start = i
+		}
+		if k != 0 {
+			prev = k
+		}
+	}
+	part := c
+	part.Text = c.Text[start:]
+	return append(out, part)
+}
+
+func scriptOf(r rune) int {
+	switch {
+	case unicode.Is(unicode.Han, r):
+		return 1
+	case r < utf8.RuneSelf && unicode.IsLetter(r), r >= 0xFF21 && r <= 0xFF5A: // ASCII or full-width letters
+		return 2
+	}
+	return 0
 }
 
 func (q Query) validate(lim ParseLimits) error {
 	if len(q.Clauses) == 0 {
 		return ErrEmptyQuery
-	}
-	if len(q.Clauses) > lim.MaxClauses {
-		return fmt.Errorf("%w: %d, at most %d", ErrTooManyTerms, len(q.Clauses), lim.MaxClauses)
 	}
 	for _, c := range q.Clauses {
 		if !c.Negate {

@@ -21,14 +21,18 @@ var parseTests = []struct {
 	{"租机 -支付宝", []Clause{{Text: "租机"}, {Text: "支付宝", Negate: true}}, nil},
 	{"title:注销 body:\"网贷 账户\"", []Clause{{Text: "注销", Field: "title"}, {Text: "网贷 账户", Field: "body", Phrase: true}}, nil},
 	{"标题：注销", []Clause{{Text: "注销", Field: "title"}}, nil},
-	{"unknown:注销", []Clause{{Text: "unknown:注销"}}, nil},
+	{"unknown:注销", []Clause{{Text: "unknown:"}, {Text: "注销"}}, nil},
 	{"- 注销", []Clause{{Text: "-"}, {Text: "注销"}}, nil},
 	{"", nil, ErrEmptyQuery},
 	{"   ", nil, ErrEmptyQuery},
 	{`""`, nil, ErrEmptyQuery},
 	{"-注销", nil, ErrOnlyNegative},
 	{strings.Repeat("字", 257), nil, ErrQueryTooLong},
-	{strings.Repeat("a ", 17), nil, ErrTooManyTerms},
+	{strings.Repeat("a ", 17), []Clause{{Text: "a"}}, nil},
+	{"租机app", []Clause{{Text: "租机"}, {Text: "app"}}, nil},
+	{"ls命令 iphone15 0元购 -租机app", []Clause{{Text: "ls"}, {Text: "命令"}, {Text: "iphone15"}, {Text: "0元购"}, {Text: "租机app", Negate: true}}, nil},
+	{"title:注销app", []Clause{{Text: "注销", Field: "title"}, {Text: "app", Field: "title"}}, nil},
+	{"a b a -b", []Clause{{Text: "a"}, {Text: "b"}, {Text: "b", Negate: true}}, nil},
 }
 
 func TestParse(t *testing.T) {

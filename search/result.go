@@ -21,6 +21,9 @@ type Result struct {
 	TookMS  float64       `json:"took_ms"`           // Took in milliseconds, set with it
 	Relaxed bool          `json:"relaxed,omitempty"` // not every term matched: best-effort results
 	Partial bool          `json:"partial,omitempty"` // the query budget ran out: the best of what was matched
+	// Corrected is the query searched instead when the query as typed
+	// found nothing and a word of it sounds like an indexed word (注消 → 注销).
+	Corrected string `json:"corrected,omitempty"`
 	Hits    []Hit         `json:"hits"`
 	Facets  Facets        `json:"facets"`
 }
