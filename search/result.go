@@ -24,8 +24,8 @@ type Result struct {
 	// Corrected is the query searched instead when the query as typed
 	// found nothing and a word of it sounds like an indexed word (注消 → 注销).
 	Corrected string `json:"corrected,omitempty"`
-	Hits    []Hit         `json:"hits"`
-	Facets  Facets        `json:"facets"`
+	Hits      []Hit  `json:"hits"`
+	Facets    Facets `json:"facets"`
 }
 
 // Hit is one matching document, with its title and a snippet of its body
