@@ -20,6 +20,7 @@ import (
 // segment, and a build spends its merge work once, on a core that no
 // longer analyses.
 type compactor struct {
+	fanIn  int                   // segments one merge reads
 	all    atomic.Bool           // merge everything into one segment now
 	failed atomic.Pointer[error] // the writer's last asynchronous error
 }
@@ -51,15 +52,16 @@ func writerConfig(path string, c *compactor) index.Config {
 	if c != nil {
 		cfg.AsyncError = c.asyncError
 		cfg.MergePlanOptions.CalcBudget = c.budget
-		cfg.MergePlanOptions.SegmentsPerMergeTask = compactFanIn
+		cfg.MergePlanOptions.SegmentsPerMergeTask = max(c.fanIn, 2)
 		cfg.MergePlanOptions.MaxSegmentSize = mergeplan.MaxSegmentSizeLimit // documents
 	}
 	return cfg
 }
 
-// compactFanIn bounds how many segments one merge reads: a build of many
-// batches is merged in rounds (64 segments into one, then those).
-const compactFanIn = 64
+// compactFanIn is the default of Options.MergeFanIn: a full run of up to
+// that many batches (a million documents at the default batch size) is
+// merged in one round; a bigger one in rounds.
+const compactFanIn = 1024
 
 // compactPoll is how often compact checks the segment count, and
 // compactNudge how often it writes another empty batch while waiting.

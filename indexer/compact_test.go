@@ -16,7 +16,7 @@ func TestFullRunIsOneSegment(t *testing.T) {
 		{"one writer", Options{BatchSize: 7, Writers: 1}},
 		{"three writers", Options{BatchSize: 7, Writers: 3}},
 		{"one batch", Options{}},
-		{"more segments than one merge reads", Options{BatchSize: 2, Writers: 2}}, // 150 > compactFanIn
+		{"more segments than one merge reads", Options{BatchSize: 2, Writers: 2, MergeFanIn: 64}}, // 150 > 64
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := OpenDir(t.TempDir())

@@ -28,6 +28,11 @@ type Options struct {
 	// CPU): on 2 cores the poetry rebuild took 37.5-39.1 s instead of 45.8 s
 	// with one writer; more writers cost memory (an interim segment each).
 	Writers int
+	// MergeFanIn is how many segments one merge of a full run reads,
+	// default 1024: up to that many batches are merged in one round, so no
+	// document is merged twice (with 64, the poetry rebuild's 79 batches
+	// merged in two rounds and most of the data was written twice).
+	MergeFanIn int
 	// Progress, when set, is called after every batch with the running count.
 	Progress func(documents int, bytes int64)
 }
@@ -41,6 +46,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Writers <= 0 {
 		o.Writers = min(2, runtime.GOMAXPROCS(0))
+	}
+	if o.MergeFanIn <= 1 {
+		o.MergeFanIn = compactFanIn
 	}
 	return o
 }

@@ -84,11 +84,14 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	return doc, nil
 }
 
+// addText adds a text as its word field (stored; frequencies and norms
+// only: scoring whole words needs no positions) and its bigram field (with
+// positions and offsets: phrases, containment and highlighting read them).
 func addText(doc *bluge.Document, words, bigrams, text string, a Analyzers, store bool) {
 	if text == "" {
 		return
 	}
-	f := bluge.NewTextField(words, text).WithAnalyzer(a.IndexWords()).SearchTermPositions().HighlightMatches()
+	f := bluge.NewTextField(words, text).WithAnalyzer(a.IndexWords())
 	if store {
 		f.StoreValue()
 	}

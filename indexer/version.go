@@ -14,8 +14,9 @@ import (
 // file; a generation without one is version 1 (before the title_pre
 // suggestion field). An incremental run over a generation of another
 // version re-analyses every document, as a full run does, so that no
-// document lacks a field the searches rely on.
-const SchemaVersion = 2
+// document lacks a field the searches rely on. Version 3: the word fields
+// hold no positions (highlighting and phrases read the bigram fields).
+const SchemaVersion = 3
 
 // schemaFile is the version file inside a generation's directory (bluge
 // ignores files that are not its own).
