@@ -10,6 +10,9 @@
 #   PROFILE=/tmp/wensou-bench/prof bash scripts/bench.sh   # + CPU profiles
 #   GO_BENCH=1 bash scripts/bench.sh      # + go test -bench in indexer, search, segment, corpus
 #   SOAK=10m bash scripts/bench.sh        # + 10 minutes of 8-client load: RSS and open files each minute
+#   REALISTIC=1 SCALE=10 bash scripts/bench.sh   # only issue 11's realistic workload: poetry + man-zh in
+#                                         # one index (×SCALE), took per known-item kind and for the
+#                                         # site's questions, HTTP with the cache off
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/wensou-bench/corpus}
@@ -26,7 +29,9 @@ go build -o "$WORK/wensou" ./cmd/wensou
 go build -tags benchgse -o "$WORK/wensou-bench" ./cmd/wensou-bench   # benchgse: gse itself as the raw-segmentation reference
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo "load before: $(uptime)"
-args=(--wensou "$WORK/wensou" --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv")
+args=(--wensou "$WORK/wensou" --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv"
+  --known-items "$SHARED/eval/known-item-dev.tsv")
+[ -n "${REALISTIC:-}" ] && args+=(--realistic)
 [ -n "${PROFILE:-}" ] && args+=(--profile "$PROFILE")
 [ -n "${SOAK:-}" ] && args+=(--soak "$SOAK")
 timeout 40m "$WORK/wensou-bench" "${args[@]}"

@@ -130,6 +130,9 @@ func (e *Engine) knownItem(ctx context.Context, it KnownItem) KnownItemResult {
 	return out
 }
 
+// SummariseKinds summarises results by kind, in first-seen order, then "all".
+func SummariseKinds(rs []KnownItemResult) []KindSummary { return summariseKinds(rs) }
+
 func summariseKinds(rs []KnownItemResult) []KindSummary {
 	var order []string
 	by := map[string][]KnownItemResult{}

@@ -40,9 +40,11 @@ import (
 
 type benchFlags struct {
 	corpus, work, makeCorpus, profile, public string
+	knownItems                                string // known-item queries of the realistic workload
 	wensou                                    string // the wensou binary measured
 	duration, soak                            time.Duration
 	clients, scale                            int
+	realisticOnly                             bool
 }
 
 func newBenchCmd() *cobra.Command {
@@ -62,6 +64,8 @@ func newBenchCmd() *cobra.Command {
 	fl.StringVar(&f.corpus, "corpus", "/tmp/wensou-bench/corpus", "bench corpora (poetry.jsonl, man-zh-html/, queries.txt)")
 	fl.StringVar(&f.makeCorpus, "make-corpus", "../shared/bench/make-corpus.sh", "script that builds the corpora when missing")
 	fl.StringVar(&f.public, "public", "../shared/eval/public.tsv", "judged queries added to queries.txt (skipped if missing)")
+	fl.StringVar(&f.knownItems, "known-items", "../shared/eval/known-item-dev.tsv", "known-item queries of the realistic workload (qid, kind, query, target_id)")
+	fl.BoolVar(&f.realisticOnly, "realistic", false, "only the realistic workload: the combined index, took per query kind, HTTP without the cache")
 	fl.StringVar(&f.work, "work", "/tmp/wensou-bench/run", "scratch directory for indexes (emptied per rebuild)")
 	fl.StringVar(&f.profile, "profile", "", "write CPU profiles of an in-process poetry rebuild and of the search pass to this directory")
 	fl.DurationVar(&f.duration, "duration", 10*time.Second, "length of each HTTP load run")
@@ -127,7 +131,10 @@ func runBench(ctx context.Context, out io.Writer, f benchFlags) error {
 			return b.rebuild(ctx, "man-zh-html", filepath.Join(f.corpus, "man-zh-html"))
 		})
 	}
-	steps = append(steps, b.searchPass, b.serve)
+	steps = append(steps, b.searchPass, b.serve, b.realistic)
+	if f.realisticOnly {
+		steps = []func(context.Context) error{b.loadDictionaries, b.realistic}
+	}
 	if f.profile != "" {
 		steps = append(steps, func(ctx context.Context) error { return b.profileBuild(ctx, poetry) })
 	}
