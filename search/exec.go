@@ -56,7 +56,7 @@ type planQuery struct {
 
 func (q *planQuery) Searcher(r bsearch.Reader, so bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	so.Explain, so.IncludeTermVectors = false, false
-	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r},
+	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r}, derived: map[int][]docIter{},
 		res: &execResult{reader: r, facets: newFacetAgg(q.opt.table), expand: map[string][]string{}}}
 	defer x.closeAll()
 	if err := x.run(); err != nil {
@@ -99,6 +99,9 @@ type executor struct {
 	stats *fieldStats
 	res   *execResult
 	open  []docIter // closed at the end
+	// derived holds, by clause, the match tree's per-field iterators that
+	// say whether the clause is held as typed (see containIter).
+	derived map[int][]docIter
 }
 
 func (x *executor) closeAll() {
@@ -167,6 +170,13 @@ func allOf(its []docIter, scale float64) docIter {
 // wordNode matches a word in the bigram fields of fields: as its
 // characters in row, a synonym, all of its sub-words, or its title pinyin.
 func (x *executor) wordNode(w planWord, fields []textField) (docIter, error) {
+	it, _, err := x.wordNodeDirect(w, fields)
+	return it, err
+}
+
+// wordNodeDirect is wordNode that also returns, per field, the iterator of
+// the word's own grams in that field (nil where absent).
+func (x *executor) wordNodeDirect(w planWord, fields []textField) (docIter, []docIter, error) {
 	var alts []docIter
 	add := func(gs []gram, scale float64) error {
 		for _, f := range fields {
@@ -179,28 +189,29 @@ func (x *executor) wordNode(w planWord, fields []textField) (docIter, error) {
 		return nil
 	}
 	if err := add(w.grams, 1); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	direct := slices.Clone(alts)
 	for _, s := range w.syns {
 		if err := add(s.grams, x.opt.w.Synonym); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(w.subs) > 1 {
 		sub, err := x.subWords(w.subs, fields)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		alts = append(alts, sub)
 	}
 	if len(fields) > 1 && len(w.pinyin) > 0 {
 		py, err := x.pinyinNode(w)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		alts = append(alts, py)
 	}
-	return anyOf(alts, 1), nil
+	return anyOf(alts, 1), direct, nil
 }
 
 // subWords matches every sub-word, each anywhere in fields.
@@ -220,17 +231,18 @@ func (x *executor) subWords(subs []planWord, fields []textField) (docIter, error
 	return allOf(all, 1), nil
 }
 
-// containNode matches a clause held as typed in any of its fields.
-func (x *executor) containNode(c planClause) (docIter, error) {
+// containNode matches a clause held as typed in any of its fields; it
+// also returns the iterator of each field (nil where absent).
+func (x *executor) containNode(c planClause) (docIter, []docIter, error) {
 	var alts []docIter
 	for _, f := range c.fields {
 		it, err := x.grams(f.bigrams, c.seq, f.wBig)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		alts = append(alts, it)
 	}
-	return anyOf(alts, 1), nil
+	return anyOf(slices.Clone(alts), 1), alts, nil
 }
 
 // loneNode matches one CJK character: as a word, as a lone unigram, or
@@ -388,15 +400,21 @@ func (x *executor) units() ([]unit, error) {
 			its = []docIter{it}
 		case c.phrase || len(c.words) == 0:
 			var it docIter
-			it, err = x.containNode(c)
+			var per []docIter
+			it, per, err = x.containNode(c)
 			its = []docIter{it}
+			x.derived[i] = per
 		default:
 			for _, w := range c.words {
 				var it docIter
-				if it, err = x.wordNode(w, c.fields); err != nil {
+				var per []docIter
+				if it, per, err = x.wordNodeDirect(w, c.fields); err != nil {
 					break
 				}
 				its = append(its, it)
+				if len(c.words) == 1 && slices.Equal(w.grams, c.seq) {
+					x.derived[i] = per // the clause is this one word: held as typed where the word is
+				}
 			}
 		}
 		if err != nil {
@@ -428,7 +446,7 @@ func (x *executor) negTree() (docIter, error) {
 		case c.lone != "":
 			it, err = x.loneNode(c)
 		case c.phrase || len(c.words) == 0:
-			it, err = x.containNode(c)
+			it, _, err = x.containNode(c)
 		default:
 			var all []docIter
 			for _, w := range c.words {
@@ -495,7 +513,7 @@ func (x *executor) containment() (*containment, error) {
 		}
 		c.its[i] = make([]docIter, len(pc.fields))
 		for j, f := range pc.fields {
-			it, err := x.grams(f.bigrams, pc.seq, 1)
+			it, err := x.containIter(i, j, f, pc)
 			if err != nil {
 				return nil, err
 			}
@@ -506,6 +524,16 @@ func (x *executor) containment() (*containment, error) {
 		}
 	}
 	return c, nil
+}
+
+// containIter is the iterator telling whether clause i is held as typed
+// in field j: the match tree's own when the clause's unit already is that
+// (positioned on every match, never ahead of it), else a new one.
+func (x *executor) containIter(i, j int, f textField, pc planClause) (docIter, error) {
+	if per, ok := x.derived[i]; ok && j < len(per) {
+		return per[j], nil
+	}
+	return x.grams(f.bigrams, pc.seq, 1)
 }
 
 // bonus returns the containment bonus of doc, adding it by field to fs.

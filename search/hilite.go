@@ -17,7 +17,7 @@ import (
 // gram's postings advanced once through the hits in document order. The
 // matches are runs of grams: a clause or a word as typed, marked only
 // where the whole run is there.
-const maxAnalysedBody = 2048
+const maxAnalysedBody = 640
 
 // docSpans are the highlight spans of one hit; the trim lists are matched
 // through a lone character's bigrams, to be trimmed to the query's
