@@ -52,6 +52,7 @@ func (s *Server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil && c.Request.Body != http.NoBody {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
+	defer s.drain.track(c)() // a shutdown cuts a body still being read
 	c.Next()
 }
 

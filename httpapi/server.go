@@ -155,6 +155,7 @@ type Server struct {
 	dyn       atomic.Pointer[Dynamic] // what SIGHUP may change
 	limiter   *rateLimiter
 	authFails *rateLimiter  // failed authentications per client (auth.go)
+	drain     *drain        // what a shutdown closes or cuts (shutdown.go)
 	slots     chan struct{} // in-flight query requests; nil: unbounded
 	metrics   *metrics
 	cache     CachingSearcher // nil when the searcher has no cache
@@ -192,7 +193,7 @@ type Deps struct {
 // New builds the service.
 func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, admin: deps.Admin, gen: deps.Generation}
+	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, admin: deps.Admin, gen: deps.Generation, drain: newDrain()}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
 	s.authFails = newRateLimiter(s.cfg.AuthFailRate, s.cfg.AuthFailBurst, s.cfg.RateClients)
 	if err := s.limiter.setExempt(s.cfg.RateExempt); err != nil {
@@ -226,8 +227,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Serve serves on ln until ctx ends, then shuts down gracefully: it stops
-// accepting, lets requests in flight finish (up to ShutdownTimeout) and
-// returns nil.
+// accepting, closes connections that never sent a whole request, cuts
+// body reads in progress, lets requests in flight finish (up to
+// ShutdownTimeout, then closes their connections) and returns nil.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
@@ -237,6 +239,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    hardMaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+		ConnState:         s.drain.connState,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -245,10 +248,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := s.shutdown(srv); err != nil {
+		return err
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
