@@ -33,10 +33,11 @@ func writeJSON(c *gin.Context, status int, v any) {
 // maxPooledBuffer is the largest response buffer kept for reuse.
 const maxPooledBuffer = 256 << 10
 
-// writeResult writes a search result with 200: the bytes writeJSON would
-// write, encoded without reflection into a reused buffer (the search
-// response is the hot path). Results appendResult does not handle go
-// through writeJSON.
+// writeResult writes a search result with 200, as the API shows it
+// (present.go): the bytes writeJSON would write for presentResult(res),
+// encoded without reflection into a reused buffer (the search response is
+// the hot path). Results appendResult does not handle go through
+// writeJSON.
 func (s *Server) writeResult(c *gin.Context, res *search.Result) {
 	bp, _ := s.bufs.Get().(*[]byte)
 	if bp == nil {
@@ -44,7 +45,7 @@ func (s *Server) writeResult(c *gin.Context, res *search.Result) {
 	}
 	b, ok := appendResult((*bp)[:0], res)
 	if !ok {
-		writeJSON(c, http.StatusOK, res)
+		writeJSON(c, http.StatusOK, presentResult(res))
 		return
 	}
 	b = append(b, '\n')
@@ -55,8 +56,8 @@ func (s *Server) writeResult(c *gin.Context, res *search.Result) {
 	}
 }
 
-// appendResult appends res as encoding/json encodes it (with
-// SetEscapeHTML(false), without the final newline). It reports false,
+// appendResult appends presentResult(res) as encoding/json encodes it
+// (with SetEscapeHTML(false), without the final newline). It reports false,
 // leaving the encoding to encoding/json, for what it does not handle:
 // explanations and scores that are not finite numbers.
 func appendResult(b []byte, res *search.Result) ([]byte, bool) {
@@ -72,6 +73,9 @@ func appendResult(b []byte, res *search.Result) ([]byte, bool) {
 	b, ok := appendFloat(b, res.TookMS)
 	if res.Relaxed {
 		b = append(b, `,"relaxed":true`...)
+	}
+	if res.Partial {
+		b = append(b, `,"partial":true`...)
 	}
 	b = append(b, `,"hits":`...)
 	if res.Hits == nil {
@@ -114,11 +118,11 @@ func appendHit(b []byte, h *search.Hit) ([]byte, bool) {
 		b = appendString(b, h.Published)
 	}
 	b = append(b, `,"score":`...)
-	b, ok := appendFloat(b, h.Score)
+	b, ok := appendFloat(b, roundScore(h.Score))
 	b = append(b, `,"title_html":`...)
-	b = appendString(b, h.TitleHTML)
+	b = appendString(b, oneLine(h.TitleHTML))
 	b = append(b, `,"snippet_html":`...)
-	b = appendString(b, h.SnippetHTML)
+	b = appendString(b, oneLine(h.SnippetHTML))
 	return append(b, '}'), ok
 }
 

@@ -27,17 +27,19 @@ func TestAppendResultEqualsEncodingJSON(t *testing.T) {
 		{},
 		{Query: "注销", Total: 2, Page: 1, Size: 10, TookMS: 0.123, Hits: []search.Hit{}, Facets: search.Facets{Kind: map[string]uint64{}, Month: map[string]uint64{}}},
 		benchResult(),
-		{Query: odd, Relaxed: true, TookMS: 1e21, Hits: []search.Hit{
+		{Query: odd, Relaxed: true, Partial: true, TookMS: 1e21, Hits: []search.Hit{
 			{ID: odd, Kind: odd, Title: odd, URL: odd, Published: odd, Score: 1e-7, TitleHTML: odd, SnippetHTML: odd},
 			{ID: "x", Score: -0.5},
 			{ID: "y", Score: 5e-324},
 			{ID: "z", Score: 123456789.125},
+			{ID: "big", Score: 1e300, SnippetHTML: "\n\r\n \t"},
+			{ID: "w", Score: 17.23456789, TitleHTML: "a\nb", SnippetHTML: "第一段。\n\n  第二段 \r\n第三段\n"},
 		}, Facets: search.Facets{Kind: map[string]uint64{"related": 3, "article": 1 << 40},
 			Month: map[string]uint64{"2024-02": 1, "2023-12": 7, "2024-01": 0, odd: 2}}},
 	}
 	for i, res := range tests {
 		got, ok := appendResult(nil, res)
-		if want := encodingJSON(t, res); !ok || !bytes.Equal(got, want) {
+		if want := encodingJSON(t, presentResult(res)); !ok || !bytes.Equal(got, want) {
 			t.Errorf("%d: ok=%v\n got %s\nwant %s", i, ok, got, want)
 		}
 	}
@@ -62,7 +64,7 @@ func TestAppendResultKnowsEveryField(t *testing.T) {
 	for _, c := range []struct {
 		typ  reflect.Type
 		want int
-	}{{reflect.TypeFor[search.Result](), 9}, {reflect.TypeFor[search.Hit](), 10}, {reflect.TypeFor[search.Facets](), 2}} {
+	}{{reflect.TypeFor[search.Result](), 10}, {reflect.TypeFor[search.Hit](), 10}, {reflect.TypeFor[search.Facets](), 2}} {
 		if n := c.typ.NumField(); n != c.want {
 			t.Errorf("%v has %d fields, appendResult writes %d: update it", c.typ, n, c.want)
 		}
