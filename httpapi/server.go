@@ -75,6 +75,7 @@ type Config struct {
 	DisableMetrics bool          // no /metrics route on the main listener (MetricsHandler still works)
 	AuthFailRate   float64       // failed authentications per second per client, refilled; default 1; negative: off. No client is exempt
 	AuthFailBurst  int           // failed authentications a client may make at once before 429, default 20
+	Popular        PopularConfig // the page's 大家都在搜 (popular.go)
 }
 
 // WithDefaults returns c with every zero field set to its default.
@@ -137,6 +138,7 @@ func (c Config) withDefaults() Config {
 	if c.AuthFailBurst <= 0 {
 		c.AuthFailBurst = 20
 	}
+	c.Popular = c.Popular.withDefaults()
 	return c
 }
 
@@ -211,7 +213,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage)
+	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, compress(), s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage)
 	// Routes match the escaped path and path parameters are unescaped by
 	// pathParam: a document id holding "/" (news%2F2025%2F1) stays one
 	// segment, and "+" stays "+" (gin's own unescaping is query-style).

@@ -322,7 +322,7 @@ func (e *Engine) pageHits(res *Result, out *execResult, p *plan, ms []*bsearch.D
 		hits[i], texts[i] = h, hitText{doc: m.Number, title: h.Title, body: body}
 	}
 	a := e.analysis()
-	spans, err := pageSpans(out.reader, a, p, out.expand, out.pinyin, texts)
+	spans, err := pageSpans(out.reader, a, p, out, texts)
 	if err != nil {
 		return err
 	}

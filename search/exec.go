@@ -36,6 +36,7 @@ type execResult struct {
 	reader  bsearch.Reader
 	expand  map[string][]string // lone character → the bigram terms it was expanded to
 	pinyin  pinyinMatches       // title pinyin the search matched
+	absent  absentTerms         // terms found in no document, by field
 }
 
 // candidate is one returned document.
@@ -57,7 +58,7 @@ type planQuery struct {
 func (q *planQuery) Searcher(r bsearch.Reader, so bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	so.Explain, so.IncludeTermVectors = false, false
 	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r}, derived: map[int][]docIter{},
-		res: &execResult{reader: r, facets: newFacetAgg(q.opt.table), expand: map[string][]string{}}}
+		res: &execResult{reader: r, facets: newFacetAgg(q.opt.table), expand: map[string][]string{}, absent: absentTerms{}}}
 	defer x.closeAll()
 	if err := x.run(); err != nil {
 		return nil, err
@@ -112,7 +113,7 @@ func (x *executor) closeAll() {
 
 // term opens a term leaf; nil when the field has no such term.
 func (x *executor) term(field, term string, boost float64, locs bool) (*termIter, error) {
-	if x.stats.get(field).docs == 0 {
+	if x.stats.get(field).docs == 0 || x.res.absent.has(field, term) {
 		return nil, nil
 	}
 	t, err := newTermIter(x.r, field, term, boost, locs, x.stats)
@@ -121,9 +122,30 @@ func (x *executor) term(field, term string, boost float64, locs bool) (*termIter
 	}
 	x.open = append(x.open, t)
 	if t.cost() == 0 {
+		x.res.absent.add(field, term)
 		return nil, nil
 	}
 	return t, nil
+}
+
+// absentTerms remembers the terms one search found in no document of a
+// field, so that no later step opens their postings again (a word whose
+// bigrams are absent from a text's bigram field is absent from its word
+// field too, and a highlight run with an absent gram never matches).
+type absentTerms map[string]bool
+
+func (a absentTerms) key(field, term string) string { return field + "\x00" + term }
+func (a absentTerms) has(field, term string) bool   { return a[a.key(field, term)] }
+func (a absentTerms) add(field, term string)        { a[a.key(field, term)] = true }
+
+// anyAbsent reports whether some gram of gs is absent from field.
+func (a absentTerms) anyAbsent(field string, gs []gram) bool {
+	for _, g := range gs {
+		if a.has(field, g.term) {
+			return true
+		}
+	}
+	return false
 }
 
 // grams matches grams in row in field (one gram: a term); nil: nowhere.

@@ -129,6 +129,20 @@ func (tt tokensByTerm) at(term string, pos int) (posToken, bool) {
 	return posToken{}, false
 }
 
+// present is the set of the grams of the runs that can match in field:
+// those without a gram the search found absent there.
+func present(runs []highlightRun, field string, absent absentTerms) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range runs {
+		if !absent.anyAbsent(field, r.grams) {
+			for _, g := range r.grams {
+				out[g.term] = true
+			}
+		}
+	}
+	return out
+}
+
 // runTerms is the set of the runs' grams.
 func runTerms(runs []highlightRun) map[string]bool {
 	out := map[string]bool{}
@@ -147,10 +161,11 @@ type hitText struct {
 }
 
 // pageSpans returns the spans of every hit, by document number.
-func pageSpans(r bsearch.Reader, a Analysis, p *plan, expand map[string][]string, pinyin pinyinMatches, hits []hitText) (map[uint64]*docSpans, error) {
+func pageSpans(r bsearch.Reader, a Analysis, p *plan, out0 *execResult, hits []hitText) (map[uint64]*docSpans, error) {
 	out := make(map[uint64]*docSpans, len(hits))
-	runs := p.highlightRuns(expand)
+	runs := p.highlightRuns(out0.expand)
 	want := runTerms(runs)
+	pinyin := out0.pinyin
 	var long []uint64
 	for _, h := range hits {
 		ds := &docSpans{}
@@ -166,7 +181,7 @@ func pageSpans(r bsearch.Reader, a Analysis, p *plan, expand map[string][]string
 	if len(long) == 0 || r == nil {
 		return out, nil
 	}
-	byDoc, err := postingTokens(r, indexer.FieldBodyBigram, want, long)
+	byDoc, err := postingTokens(r, indexer.FieldBodyBigram, present(runs, indexer.FieldBodyBigram, out0.absent), long)
 	if err != nil {
 		return nil, err
 	}

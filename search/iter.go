@@ -72,6 +72,7 @@ type termIter struct {
 
 // newTermIter opens term in field; a term the field lacks gives an empty
 // iterator. withLocs decodes positions (phrases, highlighting).
+
 func newTermIter(r bsearch.Reader, field, term string, boost float64, withLocs bool, stats *fieldStats) (*termIter, error) {
 	pi, err := r.PostingsIterator([]byte(term), field, true, true, withLocs)
 	if err != nil {

@@ -56,10 +56,15 @@ func (x *executor) clauseScorers(c planClause) (clauseScorers, error) {
 func (x *executor) wordScorers(w planWord, f textField) (wordScorers, error) {
 	var ws wordScorers
 	var err error
-	if ws.whole, err = x.term(f.words, w.term, f.wWords, false); err != nil {
-		return ws, err
+	if !x.res.absent.anyAbsent(f.bigrams, w.grams) {
+		if ws.whole, err = x.term(f.words, w.term, f.wWords, false); err != nil {
+			return ws, err
+		}
 	}
 	for _, s := range w.syns {
+		if x.res.absent.anyAbsent(f.bigrams, s.grams) {
+			continue
+		}
 		t, err := x.term(f.words, s.term, f.wWords*x.opt.w.Synonym, false)
 		if err != nil {
 			return ws, err
@@ -69,6 +74,9 @@ func (x *executor) wordScorers(w planWord, f textField) (wordScorers, error) {
 		}
 	}
 	for _, s := range w.subs {
+		if x.res.absent.anyAbsent(f.bigrams, s.grams) {
+			continue
+		}
 		t, err := x.term(f.words, s.term, f.wWords*x.opt.w.SubWords, false)
 		if err != nil {
 			return ws, err
