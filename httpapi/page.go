@@ -303,7 +303,7 @@ var kindLabels = map[string]string{string(corpus.KindArticle): "文章", string(
 // page handles GET /: the search page.
 func (s *Server) page(c *gin.Context) {
 	st := stateOf(c)
-	d := &pageData{State: st, Popular: popularLinks()}
+	d := &pageData{State: st, Popular: s.popularLinks()}
 	if strings.TrimSpace(st.Q) == "" {
 		d.Home = true
 		d.Title = "文搜 - 站内搜索"
@@ -336,7 +336,7 @@ func (s *Server) page(c *gin.Context) {
 // with it instead of JSON.
 func (s *Server) pageFail(c *gin.Context, err error) {
 	st := stateOf(c)
-	d := &pageData{State: st, Popular: popularLinks(), Title: st.Q + " - 文搜"}
+	d := &pageData{State: st, Popular: s.popularLinks(), Title: st.Q + " - 文搜"}
 	if strings.TrimSpace(st.Q) == "" {
 		d.Title = "文搜 - 站内搜索"
 	}
@@ -577,14 +577,6 @@ func (s *Server) pageSuggestions(ctx context.Context, q string) []link {
 			u = pageState{Q: sg.Text}.URL()
 		}
 		out = append(out, link{Label: sg.Text, URL: u, Note: kindLabels[sg.Kind]})
-	}
-	return out
-}
-
-func popularLinks() []link {
-	var out []link
-	for _, q := range web.Popular() {
-		out = append(out, link{Label: q, URL: pageState{Q: q}.URL()})
 	}
 	return out
 }

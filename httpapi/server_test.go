@@ -68,7 +68,8 @@ func startServer(ctx context.Context) (func() error, error) {
 	readers := x.Readers()
 	engine := search.New(readers, func() search.Analysis { return seg }, search.Config{})
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := New(Config{AdminKey: testAdminKey, MaxBodyBytes: 1 << 20, Logger: quiet},
+	srv, err := New(Config{AdminKey: testAdminKey, MaxBodyBytes: 1 << 20, Logger: quiet,
+		Popular: PopularConfig{Seed: []string{"注销账户", "网贷", "租机"}}},
 		Deps{Searcher: engine, Writer: x, Admin: testAdmin{engine}, Generation: readers.Name})
 	if err != nil {
 		return nil, err

@@ -7,17 +7,17 @@
 //	static/search.css     the page's stylesheet
 //	static/widget.js      the suggestion combobox: used by the page itself and
 //	                      served as /widget.js for other sites to embed
-//	popular.txt           the "popular searches" list, one query a line
+//
+// The page's popular searches are not here: they come from the running
+// server's query log and its configuration (httpapi.PopularConfig).
 package web
 
 import (
-	"bufio"
 	"embed"
 	"io/fs"
-	"strings"
 )
 
-//go:embed templates/*.html static/* popular.txt
+//go:embed templates/*.html static/*
 var files embed.FS
 
 // Templates returns the page templates at the root of the file system.
@@ -32,22 +32,4 @@ func sub(dir string) fs.FS {
 		panic(err) // unreachable: dir is an embedded directory
 	}
 	return f
-}
-
-// Popular returns the default "popular searches" (popular.txt: one query
-// a line; blank lines and lines starting with # are skipped).
-func Popular() []string {
-	data, err := files.ReadFile("popular.txt")
-	if err != nil {
-		return nil
-	}
-	var out []string
-	sc := bufio.NewScanner(strings.NewReader(string(data)))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line != "" && !strings.HasPrefix(line, "#") {
-			out = append(out, line)
-		}
-	}
-	return out
 }

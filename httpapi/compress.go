@@ -1,0 +1,25 @@
+package httpapi
+
+import (
+	"strings"
+
+	"github.com/gin-contrib/gzip"
+	"github.com/gin-gonic/gin"
+)
+
+// compress gzips responses (JSON, the page, the widget) for clients that
+// send Accept-Encoding: gzip. Error responses go out uncompressed
+// (gin-contrib/gzip), and /metrics and /debug/ are left alone: the
+// Prometheus handler negotiates its own compression.
+func compress() gin.HandlerFunc {
+	return gzip.Gzip(gzip.DefaultCompression, gzip.WithCustomShouldCompressFn(shouldCompress))
+}
+
+func shouldCompress(c *gin.Context) bool {
+	r := c.Request
+	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") || strings.Contains(r.Header.Get("Connection"), "Upgrade") {
+		return false
+	}
+	p := r.URL.Path
+	return p != "/metrics" && !strings.HasPrefix(p, "/debug/")
+}
