@@ -10,18 +10,17 @@ import (
 
 func newAnalyzeCmd() *cobra.Command {
 	var asJSON bool
-	var bcfg backendConfig
+	var bcfg backendConfig // only its dictionaries: analyze needs no index
 	cmd := &cobra.Command{
 		Use:   "analyze [--json] TEXT...",
-		Short: "Show how a text is analysed for queries and for each indexed field (like GET /api/analyze)",
+		Short: "Show how a text is analysed for queries and for each indexed field (like GET /api/analyze; no index needed)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := openBackendWith(cmd.Context(), bcfg)
+			e, err := analysisEngine(bcfg.segment)
 			if err != nil {
 				return err
 			}
-			defer b.close()
-			fields := b.engine.Analyze(strings.Join(args, " "))
+			fields := e.Analyze(strings.Join(args, " "))
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetEscapeHTML(false)

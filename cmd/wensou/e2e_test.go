@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -42,6 +43,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build wensou: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	// The in-process commands (cli_test.go) log through slog's default.
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -33,8 +35,40 @@ type backend struct {
 // openBackend opens the served generation of dir, or, when dir is empty,
 // builds an in-memory index of the sample corpus embedded in the binary.
 // With writable, the backend also takes pushes (it holds the index writer).
+// A dir that does not exist is an error: only `wensou index` creates one.
 func openBackend(ctx context.Context, dir string, writable bool) (*backend, error) {
 	return openBackendWith(ctx, backendConfig{dir: dir, writable: writable})
+}
+
+// errNoIndex is the error of a --index directory that does not exist.
+var errNoIndex = errors.New("no index there (wensou index --index DIR SOURCE... builds one)")
+
+// checkIndexDir checks that dir ("" for the embedded sample) is an
+// existing directory: search, eval and serve never create one, so a typo
+// in --index fails instead of serving an empty index.
+func checkIndexDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("--index %s: %w", dir, errNoIndex)
+	case err != nil:
+		return fmt.Errorf("--index %s: %w", dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("--index %s: not a directory", dir)
+	}
+	return nil
+}
+
+// analysisEngine is an engine over no index: enough for Analyze.
+func analysisEngine(cfg segment.Config) (*search.Engine, error) {
+	seg, err := segment.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("load dictionaries: %w", err)
+	}
+	return search.New(nil, func() search.Analysis { return seg }, search.Config{}), nil
 }
 
 // backendConfig says what openBackendWith opens.
@@ -46,6 +80,9 @@ type backendConfig struct {
 }
 
 func openBackendWith(ctx context.Context, cfg backendConfig) (*backend, error) {
+	if err := checkIndexDir(cfg.dir); err != nil {
+		return nil, err
+	}
 	seg, err := segment.New(cfg.segment)
 	if err != nil {
 		return nil, fmt.Errorf("load dictionaries: %w", err)

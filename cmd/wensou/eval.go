@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -73,29 +74,48 @@ func runKnownItems(cmd *cobra.Command, e *search.Engine, path string, data []byt
 }
 
 func printKnownItems(w io.Writer, ev search.KnownItemEvaluation) {
-	fmt.Fprintf(w, "%-18s %7s %9s %10s %5s %6s %8s %8s %8s\n",
-		"kind", "queries", "success@1", "success@10", "zero", "errors", "p50 ms", "p99 ms", "worst ms")
+	t := table{aligns: "lrrrrrrrr"}
+	t.row("kind", "queries", "success@1", "success@10", "zero", "errors", "p50 ms", "p99 ms", "worst ms")
 	for _, k := range ev.Kinds {
-		fmt.Fprintf(w, "%-18s %7d %9.3f %10.3f %5d %6d %8.2f %8.2f %8.2f\n",
-			k.Kind, k.Queries, k.Success1, k.Success10, k.ZeroResults, k.Errors, k.P50, k.P99, k.Worst)
+		t.row(k.Kind, strconv.Itoa(k.Queries), f3(k.Success1), f3(k.Success10), strconv.Itoa(k.ZeroResults),
+			strconv.Itoa(k.Errors), f2(k.P50), f2(k.P99), f2(k.Worst))
 	}
+	t.write(w)
+	misses := table{aligns: "llrrlll", indent: "  "}
 	for _, q := range ev.PerQuery {
 		if q.Rank == 1 {
 			continue
 		}
-		fmt.Fprintf(w, "  %s %-16s rank %2d  total %5d  %q  target %s  first %s %s\n",
-			q.QID, q.Kind, q.Rank, q.Total, q.Query, q.Target, q.Top, q.Err)
+		misses.row(q.QID, q.Kind, "rank "+strconv.Itoa(q.Rank), "total "+fmt.Sprint(q.Total), strconv.Quote(q.Query),
+			"target "+q.Target, strings.TrimSpace("first "+q.Top+" "+q.Err))
+	}
+	if len(misses.rows) > 0 {
+		fmt.Fprintln(w)
+		misses.write(w)
 	}
 }
 
 func printEval(w io.Writer, ev search.Evaluation) {
 	fmt.Fprintf(w, "queries %d  nDCG@10 %.4f  MRR %.4f  zero-result %d  first hit graded 3: %d/%d\n",
 		ev.Queries, ev.NDCG, ev.MRR, ev.ZeroResults, ev.FirstIs3, ev.Queries)
+	var worse table
+	worse.aligns = "lrrr"
 	for _, q := range ev.PerQuery {
 		if q.NDCG >= 0.999 && q.FirstTop {
 			continue
 		}
-		fmt.Fprintf(w, "\n%-12s nDCG %.3f  RR %.3f  total %d\n", q.Query, q.NDCG, q.RR, q.Total)
+		worse.row(q.Query, "nDCG "+f3(q.NDCG), "RR "+f3(q.RR), "total "+fmt.Sprint(q.Total))
+	}
+	if len(worse.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	worse.write(w)
+	for _, q := range ev.PerQuery {
+		if q.NDCG >= 0.999 && q.FirstTop {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", q.Query)
 		for i, t := range q.Top {
 			fmt.Fprintf(w, "   %2d. [%d] %s\n", i+1, q.Grades[i], t)
 		}
@@ -104,3 +124,6 @@ func printEval(w io.Writer, ev search.Evaluation) {
 		}
 	}
 }
+
+func f2(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+func f3(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }

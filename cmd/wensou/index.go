@@ -6,45 +6,94 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/wensou/wensou/config"
 	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/segment"
 )
 
 type indexFlags struct {
+	config  string
+	sets    []string
+	full    bool
+	asJSON  bool
+	maxSize int64
+	batch   int
+	writers int
+}
+
+// indexRun is what an index run needs besides its flags: the resolved
+// configuration and where it reports.
+type indexRun struct {
 	dir      string
-	full     bool
-	asJSON   bool
-	maxSize  int64
-	batch    int
-	writers  int
 	userDict string
+	sources  []string
+	out      io.Writer // the summary
+	progress *progress // nil: none (--json)
 }
 
 func newIndexCmd() *cobra.Command {
 	var f indexFlags
 	cmd := &cobra.Command{
-		Use:   "index --index DIR [--full] SOURCE...",
-		Short: "Index HTML/text/Markdown files, directories and JSONL files into DIR",
-		Args:  cobra.MinimumNArgs(1),
+		Use:   "index --index DIR [--full] [--config FILE] SOURCE...",
+		Short: "Index HTML/text/Markdown files, directories and JSONL files into DIR (created if missing)",
+		Long: `Index sources into the data directory DIR, created if missing: a new
+generation, switched to atomically. Without SOURCE arguments the configured
+sources (the sources key of --config FILE or WENSOU_SOURCES) are read. The
+index directory and the user dictionary come from the flags, else from the
+configuration that serve uses (index, dictionaries.user_dict).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runIndex(cmd.Context(), cmd.OutOrStdout(), f, args)
+			load := configLoader(&f.config, &f.sets, cmd.Flags(), indexFlagKeys(), os.LookupEnv)
+			run, err := newIndexRun(load, args, cmd.OutOrStdout(), f.asJSON)
+			if err != nil {
+				return err
+			}
+			return runIndex(cmd.Context(), run, f)
 		},
 	}
-	cmd.Flags().StringVar(&f.dir, "index", "", "data directory of the index (required)")
-	cmd.Flags().BoolVar(&f.full, "full", false, "full rebuild into a new generation")
-	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print the summary as one JSON object")
-	cmd.Flags().Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
-	cmd.Flags().IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
-	cmd.Flags().IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
-	cmd.Flags().StringVar(&f.userDict, "user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
-	_ = cmd.MarkFlagRequired("index")
+	fl := cmd.Flags()
+	addConfigFlags(fl, &f.config, &f.sets)
+	fl.String("index", "", "data directory of the index (required here or as index in --config)")
+	fl.BoolVar(&f.full, "full", false, "full rebuild into a new generation")
+	fl.BoolVar(&f.asJSON, "json", false, "print the summary as one JSON object")
+	fl.Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
+	fl.IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
+	fl.IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
+	fl.String("user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
 	cmd.AddCommand(newRollbackCmd())
 	return cmd
+}
+
+// newIndexRun resolves the configuration of a run.
+func newIndexRun(load func() (config.Config, []string, error), args []string, out io.Writer, asJSON bool) (indexRun, error) {
+	c, warnings, err := load()
+	if err != nil {
+		return indexRun{}, err
+	}
+	for _, w := range warnings {
+		slog.Warn("configuration", "warning", w)
+	}
+	run := indexRun{dir: c.Index, userDict: c.Dictionaries.UserDict, sources: args, out: out}
+	if len(run.sources) == 0 {
+		run.sources = c.Sources
+	}
+	switch {
+	case run.dir == "":
+		return run, errors.New("no index directory: give --index DIR (or index in --config)")
+	case len(run.sources) == 0:
+		return run, errors.New("no sources: give SOURCE arguments (or sources in --config)")
+	}
+	if !asJSON {
+		run.progress = newProgress(os.Stderr, isatty.IsTerminal(os.Stderr.Fd()), slog.Default(), time.Now, sourceBytes(run.sources))
+	}
+	return run, nil
 }
 
 func newRollbackCmd() *cobra.Command {
@@ -54,13 +103,16 @@ func newRollbackCmd() *cobra.Command {
 		Short: "Serve the previous index generation again (a running server switches within seconds)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkIndexDir(dir); err != nil {
+				return err
+			}
 			d, err := indexer.OpenDir(dir)
 			if err != nil {
 				return err
 			}
 			prev, err := d.Rollback()
 			if err != nil {
-				return err
+				return fmt.Errorf("rollback %s: %w", dir, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "now serving %s\n", prev)
 			return nil
@@ -79,6 +131,7 @@ type summary struct {
 	Unchanged  int            `json:"unchanged"`
 	Skipped    int            `json:"skipped"`
 	Errors     int            `json:"errors"`
+	Error      string         `json:"error,omitempty"` // what failed; the served generation is unchanged
 	Documents  int            `json:"documents"`
 	Segments   int            `json:"segments"`
 	Articles   int64          `json:"articles"`
@@ -89,24 +142,25 @@ type summary struct {
 	SkipList   []indexer.Skip `json:"skipped_sources,omitempty"`
 }
 
-func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string) error {
+func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	start := time.Now()
-	seg, err := segment.New(segment.Config{UserDict: f.userDict})
+	seg, err := segment.New(segment.Config{UserDict: run.userDict})
 	if err != nil {
 		return fmt.Errorf("load dictionaries: %w", err)
 	}
-	d, err := indexer.OpenDir(f.dir)
+	d, err := indexer.OpenDir(run.dir)
 	if err != nil {
 		return err
 	}
 	opt := indexer.Options{BatchSize: f.batch, Writers: f.writers}
-	if !f.asJSON {
-		p := newProgress(os.Stderr, sources)
-		opt.Progress = p.update
-		defer p.finish()
+	if run.progress != nil {
+		opt.Progress = run.progress.update
 	}
-	name, ch, rep, err := d.IndexSources(ctx, sources, indexer.SourceOptions{MaxFileSize: f.maxSize},
+	name, ch, rep, err := d.IndexSources(ctx, run.sources, indexer.SourceOptions{MaxFileSize: f.maxSize},
 		seg, opt, f.full)
+	if run.progress != nil {
+		run.progress.finish(err == nil)
+	}
 	s := summary{Added: ch.Added, Updated: ch.Updated, Deleted: ch.Deleted, Unchanged: ch.Unchanged,
 		Documents: ch.Documents, Segments: ch.Segments, Generation: name, Seconds: time.Since(start).Seconds()}
 	if rep != nil {
@@ -114,25 +168,43 @@ func runIndex(ctx context.Context, out io.Writer, f indexFlags, sources []string
 		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped
 	}
 	if err != nil {
-		s.Errors = 1
-		if perr := printSummary(out, s, f.asJSON); perr != nil {
-			return errors.Join(err, perr)
-		}
-		return err
+		s.Errors, s.Error = 1, err.Error()
 	}
-	return printSummary(out, s, f.asJSON)
-}
-
-func printSummary(w io.Writer, s summary, asJSON bool) error {
-	if asJSON {
-		return json.NewEncoder(w).Encode(s)
+	if perr := printSummary(run.out, s, f.asJSON); perr != nil {
+		return errors.Join(err, perr)
 	}
-	fmt.Fprintf(w, "%s: %d documents (read %d articles, %d related entries, %.1f MB of text) in %.2fs\n",
-		s.Generation, s.Documents, s.Articles, s.Related, float64(s.Bytes)/1e6, s.Seconds)
-	fmt.Fprintf(w, "  added %d, updated %d, deleted %d, unchanged %d, skipped %d\n",
-		s.Added, s.Updated, s.Deleted, s.Unchanged, s.Skipped)
-	for _, sk := range s.SkipList {
-		fmt.Fprintf(w, "  skipped %s: %s\n", sk.Source, sk.Reason)
+	if err != nil {
+		return fmt.Errorf("index %s: %w", run.dir, err)
 	}
 	return nil
+}
+
+// printSummary writes the summary in one write: a failed run never
+// leaves half a summary.
+func printSummary(w io.Writer, s summary, asJSON bool) error {
+	var b strings.Builder
+	if asJSON {
+		if err := json.NewEncoder(&b).Encode(s); err != nil {
+			return fmt.Errorf("summary: %w", err)
+		}
+	} else {
+		writeSummary(&b, s)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeSummary(b *strings.Builder, s summary) {
+	read := fmt.Sprintf("read %s, %s, %.1f MB of text", plural(int(s.Articles), "article", "articles"),
+		plural(int(s.Related), "related entry", "related entries"), float64(s.Bytes)/1e6)
+	if s.Error != "" {
+		fmt.Fprintf(b, "index run failed after %.2fs: %s\n  the served generation is unchanged; %s\n", s.Seconds, s.Error, read)
+	} else {
+		fmt.Fprintf(b, "%s: %s (%s) in %.2fs\n", s.Generation, plural(s.Documents, "document", "documents"), read, s.Seconds)
+		fmt.Fprintf(b, "  added %d, updated %d, deleted %d, unchanged %d, skipped %d\n",
+			s.Added, s.Updated, s.Deleted, s.Unchanged, s.Skipped)
+	}
+	for _, sk := range s.SkipList {
+		fmt.Fprintf(b, "  skipped %s: %s\n", sk.Source, sk.Reason)
+	}
 }

@@ -1,5 +1,3 @@
-// Command wensou indexes Chinese articles and serves search over them.
-// See `wensou --help` and README.md.
 package main
 
 import (
@@ -19,9 +17,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	root := newRoot()
-	root.AddCommand(newConfigCmd())
-	if err := root.ExecuteContext(ctx); err != nil {
+	if err := newRoot(readBuildVersion()).ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "wensou:", err)
 		stop()
 		os.Exit(1)

@@ -5,56 +5,118 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
-
-	"github.com/mattn/go-isatty"
-	"github.com/schollz/progressbar/v3"
 )
 
-// progress reports an index run: a bar (documents, MB/s, ETA) on a
-// terminal, a log line every few seconds otherwise. The ETA is an estimate:
-// the total is the sources' size on disk, the progress the text analysed.
+// progress reports an index run. On a terminal it redraws one line (a
+// bar, documents, MB/s, ETA) at most every redrawEvery and ends it with a
+// newline, so the summary starts on a line of its own; otherwise it logs
+// a line every logEvery. The total is the sources' size on disk, the
+// progress the text analysed: the bar and the ETA are estimates, held
+// below 100% until the run ends.
 type progress struct {
-	mu    sync.Mutex
-	bar   *progressbar.ProgressBar
-	start time.Time
-	last  time.Time
+	mu       sync.Mutex
+	w        io.Writer
+	terminal bool
+	logger   *slog.Logger
+	now      func() time.Time
+	total    int64
+	start    time.Time
+	last     time.Time // of the last redraw or log line
+	docs     int
+	bytes    int64
+	drawn    bool // a bar line is on screen, not yet ended
 }
 
-func newProgress(w io.Writer, sources []string) *progress {
-	p := &progress{start: time.Now(), last: time.Now()}
-	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
-		p.bar = progressbar.NewOptions64(sourceBytes(sources), progressbar.OptionSetWriter(w),
-			progressbar.OptionShowBytes(true), progressbar.OptionSetDescription("indexing"),
-			progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-	}
-	return p
+const (
+	redrawEvery = 100 * time.Millisecond
+	logEvery    = 2 * time.Second
+	barWidth    = 24
+)
+
+// newProgress reports on w (a bar when terminal) or through logger.
+func newProgress(w io.Writer, terminal bool, logger *slog.Logger, now func() time.Time, total int64) *progress {
+	t := now()
+	return &progress{w: w, terminal: terminal, logger: logger, now: now, total: total, start: t, last: t}
 }
 
 // update is an indexer.Options.Progress callback.
 func (p *progress) update(docs int, bytes int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("indexing %d docs", docs))
-		_ = p.bar.Set64(bytes) // the bar only fails on a closed writer; the run goes on
+	p.docs, p.bytes = docs, bytes
+	t := p.now()
+	if p.terminal {
+		if !p.drawn || t.Sub(p.last) >= redrawEvery {
+			p.last = t
+			p.draw(t, false)
+		}
 		return
 	}
-	if time.Since(p.last) >= 2*time.Second {
-		p.last = time.Now()
-		secs := time.Since(p.start).Seconds()
-		slog.Info("indexing", "documents", docs, "docs_per_s", int(float64(docs)/secs),
+	if t.Sub(p.last) >= logEvery {
+		p.last = t
+		secs := t.Sub(p.start).Seconds()
+		p.logger.Info("indexing", "documents", docs, "docs_per_s", int(float64(docs)/secs),
 			"mb_per_s", fmt.Sprintf("%.2f", float64(bytes)/1e6/secs))
 	}
 }
 
-func (p *progress) finish() {
-	if p.bar != nil {
-		_ = p.bar.Finish() // see update
+// finish ends the report: on a terminal the bar is drawn complete (ok) or
+// erased (the run failed), and the line is ended.
+func (p *progress) finish(ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.terminal {
+		return
 	}
+	if !ok {
+		if p.drawn {
+			fmt.Fprint(p.w, "\r\x1b[K")
+		}
+		return
+	}
+	p.draw(p.now(), true)
+	fmt.Fprintln(p.w)
+}
+
+// draw writes the bar line over the previous one.
+func (p *progress) draw(t time.Time, done bool) {
+	p.drawn = true
+	elapsed := t.Sub(p.start)
+	frac := 1.0
+	if !done {
+		frac = 0
+		if p.total > 0 {
+			frac = min(float64(p.bytes)/float64(p.total), 0.99)
+		}
+	}
+	fill := int(frac * barWidth)
+	bar := "[" + strings.Repeat("=", fill) + strings.Repeat(" ", barWidth-fill) + "]"
+	line := fmt.Sprintf("indexing %3.0f%% %s %s  %s", frac*100, bar, plural(p.docs, "doc", "docs"), rate(p.bytes, elapsed))
+	switch {
+	case done:
+		line += "  " + clock(elapsed)
+	case frac > 0:
+		line += "  ETA " + clock(time.Duration(float64(elapsed)*(1-frac)/frac))
+	}
+	fmt.Fprint(p.w, "\r\x1b[K"+line)
+}
+
+// rate is bytes per elapsed as MB/s.
+func rate(bytes int64, elapsed time.Duration) string {
+	if elapsed <= 0 {
+		return "– MB/s"
+	}
+	return fmt.Sprintf("%.1f MB/s", float64(bytes)/1e6/elapsed.Seconds())
+}
+
+// clock formats d as m:ss.
+func clock(d time.Duration) string {
+	s := int(d.Round(time.Second).Seconds())
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // sourceBytes sums the sizes of the files under sources.

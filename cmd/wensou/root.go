@@ -4,13 +4,19 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newRoot() *cobra.Command {
+// newRoot is the wensou command with every subcommand; v is what
+// `wensou version` and `wensou --version` print.
+func newRoot(v buildVersion) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "wensou",
 		Short:         "wensou (文搜): full-text search for Chinese content sites",
+		Version:       v.String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newIndexCmd(), newServeCmd(), newSearchCmd(), newEvalCmd(), newAnalyzeCmd())
+	root.SetVersionTemplate("wensou {{.Version}}\n")
+	root.CompletionOptions.HiddenDefaultCmd = true // `wensou completion bash` still works
+	root.AddCommand(newIndexCmd(), newServeCmd(), newSearchCmd(), newEvalCmd(), newAnalyzeCmd(),
+		newConfigCmd(), newVersionCmd(v))
 	return root
 }

@@ -10,44 +10,20 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"reflect"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
+	"github.com/wensou/wensou/config"
 	"github.com/wensou/wensou/httpapi"
 	"github.com/wensou/wensou/search"
-	"github.com/wensou/wensou/segment"
 )
-
-// serveFlags maps serve's flags to configuration keys. A flag overrides
-// the file and the environment only when it is given.
-var serveFlags = []struct{ flag, key string }{
-	{"addr", "addr"},
-	{"admin-addr", "admin_addr"},
-	{"index", "index"},
-	{"source", "sources"},
-	{"admin-key", "admin_key"},
-	{"search-key", "search_key"},
-	{"log-format", "log_format"},
-	{"log-level", "log_level"},
-	{"trusted-proxy", "trusted_proxies"},
-	{"cors-origin", "cors_origins"},
-	{"user-dict", "dictionaries.user_dict"},
-	{"synonyms", "dictionaries.synonyms"},
-	{"stop-words", "dictionaries.stop_words"},
-	{"rate-limit", "rate_limit.per_second"},
-	{"rate-burst", "rate_limit.burst"},
-	{"max-in-flight", "limits.max_in_flight"},
-}
 
 func newServeCmd() *cobra.Command {
 	var path string
 	var sets []string
-	var bcfg backendConfig // bound by addAnalysisFlags; copied into Config
+	var bcfg backendConfig // bound by addAnalysisFlags; copied into config.Config
 	cmd := &cobra.Command{
 		Use:   "serve [--config FILE]",
 		Short: "Serve the search page and JSON API (without an index: the embedded sample corpus)",
@@ -61,23 +37,15 @@ restart. SIGTERM or SIGINT stops accepting, drains requests in flight,
 closes the index and exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			load := func() (Config, []string, error) {
-				return loadConfig(path, os.LookupEnv, func(c *Config) error {
-					if err := applyFlags(c, cmd.Flags()); err != nil {
-						return err
-					}
-					return applySets(c, sets)
-				})
-			}
+			load := configLoader(&path, &sets, cmd.Flags(), serveFlagKeys(), os.LookupEnv)
 			return runServe(cmd.Context(), cmd.ErrOrStderr(), load)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&path, "config", "", "YAML configuration file (see docs/CONFIG.md)")
-	f.StringArrayVar(&sets, "set", nil, "set any configuration key, e.g. --set limits.max_body_bytes=1MiB (repeatable)")
+	addConfigFlags(f, &path, &sets)
 	f.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
 	f.String("admin-addr", "", "listener for /metrics and /debug/pprof (default off; keep it on loopback)")
-	f.String("index", "", "data directory of the index (default: in-memory index of the embedded sample)")
+	f.String("index", "", "data directory written by wensou index; must exist (default: in-memory index of the embedded sample)")
 	f.StringArray("source", nil, "source a reindex job reads (file, directory or JSONL; repeatable)")
 	f.String("admin-key", "", "Bearer key for write and admin routes (or WENSOU_ADMIN_KEY); none: writes disabled")
 	f.String("search-key", "", "Bearer key the read API requires (or WENSOU_SEARCH_KEY); none: open")
@@ -92,28 +60,6 @@ closes the index and exits 0.`,
 	return cmd
 }
 
-// applyFlags copies the flags that were given into c.
-func applyFlags(c *Config, fs *pflag.FlagSet) error {
-	fields := map[string]configField{}
-	for _, f := range configFields(c) {
-		fields[f.key] = f
-	}
-	for _, m := range serveFlags {
-		fl := fs.Lookup(m.flag)
-		if fl == nil || !fl.Changed {
-			continue
-		}
-		val := fl.Value.String()
-		if sv, ok := fl.Value.(pflag.SliceValue); ok {
-			val = strings.Join(sv.GetSlice(), ",")
-		}
-		if err := fields[m.key].set(val); err != nil {
-			return fmt.Errorf("--%s: %w", m.flag, err)
-		}
-	}
-	return nil
-}
-
 // newLogger builds the process's logger: text or JSON on w, at level.
 func newLogger(w io.Writer, format string, level *slog.LevelVar) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
@@ -125,13 +71,16 @@ func newLogger(w io.Writer, format string, level *slog.LevelVar) *slog.Logger {
 
 // runServe serves until ctx ends: load gives the configuration at start
 // and again on every SIGHUP.
-func runServe(ctx context.Context, logw io.Writer, load func() (Config, []string, error)) error {
+func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, []string, error)) error {
 	c, warnings, err := load()
 	if err != nil {
 		return err
 	}
+	if err := checkIndexDir(c.Index); err != nil {
+		return err
+	}
 	var level slog.LevelVar
-	lv, _ := parseLevel(c.LogLevel)
+	lv, _ := config.ParseLevel(c.LogLevel)
 	level.Set(lv)
 	logger := newLogger(logw, c.LogFormat, &level)
 	slog.SetDefault(logger)
@@ -141,8 +90,7 @@ func runServe(ctx context.Context, logw io.Writer, load func() (Config, []string
 
 	b, err := openBackendWith(ctx, backendConfig{
 		dir: c.Index, writable: c.AdminKey != "", sources: c.Sources,
-		segment: segment.Config{UserDict: c.Dictionaries.UserDict, Synonyms: c.Dictionaries.Synonyms, StopWords: c.Dictionaries.StopWords,
-			CacheDir: dictCacheDir(), OnCacheError: func(err error) { logger.Warn("dictionary cache", "err", err) }},
+		segment: c.Segment(dictCacheDir(), func(err error) { logger.Warn("dictionary cache", "err", err) }),
 	})
 	if err != nil {
 		return err
@@ -153,14 +101,14 @@ func runServe(ctx context.Context, logw io.Writer, load func() (Config, []string
 	}()
 	// The engine with the configured query limits (openBackendWith builds
 	// one with the defaults).
-	b.engine = search.New(b.readers, func() search.Analysis { return b.seg() }, c.searchConfig())
+	b.engine = search.New(b.readers, func() search.Analysis { return b.seg() }, c.Search())
 	go b.follow(ctx, time.Second)
 
 	deps := httpapi.Deps{Searcher: b.engine, Generation: b.readers.Name}
 	if c.AdminKey != "" {
 		deps.Writer, deps.Admin = b.writable, b
 	}
-	srv, err := httpapi.New(c.httpConfig(logger), deps)
+	srv, err := httpapi.New(c.HTTP(logger), deps)
 	if err != nil {
 		return err
 	}
@@ -193,7 +141,7 @@ func runServe(ctx context.Context, logw io.Writer, load func() (Config, []string
 
 // reload applies a new configuration to the running server and returns
 // the configuration now in force.
-func reload(logger *slog.Logger, old Config, load func() (Config, []string, error), srv *httpapi.Server, level *slog.LevelVar, b any) Config {
+func reload(logger *slog.Logger, old config.Config, load func() (config.Config, []string, error), srv *httpapi.Server, level *slog.LevelVar, b any) config.Config {
 	c, warnings, err := load()
 	if err != nil {
 		logger.Error("reload failed; the running configuration stays", "err", err)
@@ -202,25 +150,15 @@ func reload(logger *slog.Logger, old Config, load func() (Config, []string, erro
 	for _, w := range warnings {
 		logger.Warn("configuration", "warning", w)
 	}
-	srv.Reload(c.dynamic())
-	var restart []string
-	oldFields, newFields := configFields(&old), configFields(&c)
-	for i, f := range newFields {
-		switch f.key {
-		case "admin_key", "search_key", "rate_limit.per_second", "rate_limit.burst", "log_level":
-			continue
-		}
-		if !reflect.DeepEqual(f.v.Interface(), oldFields[i].v.Interface()) {
-			restart = append(restart, f.key)
-		}
-	}
+	srv.Reload(c.Dynamic())
+	restart := config.NeedRestart(old, c)
 	// Another step (dictionaries) may hook in by giving the backend an
 	// OnReload method.
 	if h, ok := b.(interface{ OnReload() }); ok {
 		h.OnReload()
 	}
 	logger.Info("configuration reloaded: keys, rate limits and log level applied", "need_restart", restart, "log_level", c.LogLevel)
-	lv, _ := parseLevel(c.LogLevel)
+	lv, _ := config.ParseLevel(c.LogLevel)
 	level.Set(lv)
 	return c
 }

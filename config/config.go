@@ -1,0 +1,211 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wensou/wensou/httpapi"
+	"github.com/wensou/wensou/search"
+	"github.com/wensou/wensou/segment"
+)
+
+// Config is the configuration of `wensou serve` and `wensou index`.
+type Config struct {
+	Addr           string   `yaml:"addr"`       // listen address, default 127.0.0.1:8080
+	AdminAddr      string   `yaml:"admin_addr"` // pprof + metrics listener, default off
+	Index          string   `yaml:"index"`      // data directory; "" serves the embedded sample
+	Sources        []string `yaml:"sources"`    // what a reindex job (and `index` without arguments) reads
+	LogFormat      string   `yaml:"log_format"` // text (default) or json
+	LogLevel       string   `yaml:"log_level"`  // debug, info (default), warn, error
+	AdminKey       string   `yaml:"admin_key" secret:"true"`
+	SearchKey      string   `yaml:"search_key" secret:"true"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	CORSOrigins    []string `yaml:"cors_origins"`
+
+	Dictionaries struct {
+		UserDict  string `yaml:"user_dict"`
+		Synonyms  string `yaml:"synonyms"`
+		StopWords string `yaml:"stop_words"`
+	} `yaml:"dictionaries"`
+
+	Timeouts struct {
+		ReadHeader Duration `yaml:"read_header"`
+		Read       Duration `yaml:"read"`
+		Write      Duration `yaml:"write"`
+		Idle       Duration `yaml:"idle"`
+		Search     Duration `yaml:"search"`
+		Shutdown   Duration `yaml:"shutdown"`
+	} `yaml:"timeouts"`
+
+	Limits struct {
+		MaxBodyBytes   int64    `yaml:"max_body_bytes"`
+		MaxHeaderBytes int      `yaml:"max_header_bytes"`
+		MaxQueryChars  int      `yaml:"max_query_chars"`
+		MaxTerms       int      `yaml:"max_terms"`
+		MaxPageSize    int      `yaml:"max_page_size"`
+		MaxWindow      int      `yaml:"max_window"`
+		MaxPushDocs    int      `yaml:"max_push_docs"`
+		MaxInFlight    int      `yaml:"max_in_flight"`
+		QueueWait      Duration `yaml:"queue_wait"`
+	} `yaml:"limits"`
+
+	RateLimit struct {
+		PerSecond float64  `yaml:"per_second"`
+		Burst     int      `yaml:"burst"`
+		Clients   int      `yaml:"clients"`
+		Exempt    []string `yaml:"exempt"`
+	} `yaml:"rate_limit"`
+
+	Metrics struct {
+		Disabled bool `yaml:"disabled"` // no /metrics on the main listener
+	} `yaml:"metrics"`
+
+	Cache struct { // the query result cache (search.CacheConfig)
+		Disabled   bool  `yaml:"disabled"`
+		MaxEntries int   `yaml:"max_entries"`
+		MaxBytes   int64 `yaml:"max_bytes"`
+	} `yaml:"cache"`
+
+	Popular struct { // 大家都在搜 on the search page (httpapi.PopularConfig)
+		Seed     []string `yaml:"seed"`      // shown while the query log has too few queries
+		Deny     []string `yaml:"deny"`      // never shown: a query containing one of these
+		Size     int      `yaml:"size"`      // chips shown, default 8
+		MinCount int      `yaml:"min_count"` // times a logged query must have been searched, default 2
+	} `yaml:"popular"`
+}
+
+// Duration is a time.Duration written as "5s", "100ms", "2m".
+type Duration time.Duration
+
+// UnmarshalText parses a Go duration string; a bare number is seconds.
+func (d *Duration) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		*d = Duration(n * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: want e.g. 5s, 250ms, 2m", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes d as a Go duration string.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// D is d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Defaults the engine applies itself (search.Config); repeated here so
+// that `config check` prints the effective values.
+const (
+	defaultMaxTerms  = 16
+	defaultMaxWindow = 10000
+)
+
+// WithDefaults returns c with every zero value replaced by its default,
+// as the packages apply them.
+func (c Config) WithDefaults() Config {
+	h := c.HTTP(nil).WithDefaults()
+	if c.Addr == "" {
+		c.Addr = h.Addr
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	t := &c.Timeouts
+	t.ReadHeader, t.Read, t.Write, t.Idle = Duration(h.ReadHeaderTimeout), Duration(h.ReadTimeout), Duration(h.WriteTimeout), Duration(h.IdleTimeout)
+	t.Search, t.Shutdown = Duration(h.SearchTimeout), Duration(h.ShutdownTimeout)
+	l := &c.Limits
+	l.MaxBodyBytes, l.MaxHeaderBytes, l.MaxQueryChars = h.MaxBodyBytes, h.MaxHeaderBytes, h.MaxQueryRunes
+	l.MaxPageSize, l.MaxPushDocs, l.MaxInFlight, l.QueueWait = h.MaxPageSize, h.MaxPushDocs, h.MaxInFlight, Duration(h.QueueWait)
+	if l.MaxTerms <= 0 {
+		l.MaxTerms = defaultMaxTerms
+	}
+	if l.MaxWindow <= 0 {
+		l.MaxWindow = defaultMaxWindow
+	}
+	if !c.Cache.Disabled {
+		cc := search.CacheConfig{MaxEntries: c.Cache.MaxEntries, MaxBytes: c.Cache.MaxBytes}.WithDefaults()
+		c.Cache.MaxEntries, c.Cache.MaxBytes = cc.MaxEntries, cc.MaxBytes
+	}
+	r := &c.RateLimit
+	r.PerSecond, r.Burst, r.Clients, r.Exempt = h.RateLimit, h.RateBurst, h.RateClients, h.RateExempt
+	p := &c.Popular
+	p.Size, p.MinCount = h.Popular.Size, h.Popular.MinCount
+	return c
+}
+
+// HTTP is the HTTP service's part of c.
+func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
+	return httpapi.Config{
+		Addr:              c.Addr,
+		ReadHeaderTimeout: c.Timeouts.ReadHeader.D(),
+		ReadTimeout:       c.Timeouts.Read.D(),
+		WriteTimeout:      c.Timeouts.Write.D(),
+		IdleTimeout:       c.Timeouts.Idle.D(),
+		SearchTimeout:     c.Timeouts.Search.D(),
+		ShutdownTimeout:   c.Timeouts.Shutdown.D(),
+		TrustedProxies:    c.TrustedProxies,
+		CORSOrigins:       c.CORSOrigins,
+		AdminKey:          c.AdminKey,
+		SearchKey:         c.SearchKey,
+		MaxBodyBytes:      c.Limits.MaxBodyBytes,
+		MaxPushDocs:       c.Limits.MaxPushDocs,
+		MaxHeaderBytes:    c.Limits.MaxHeaderBytes,
+		MaxQueryRunes:     c.Limits.MaxQueryChars,
+		MaxPageSize:       c.Limits.MaxPageSize,
+		RateLimit:         c.RateLimit.PerSecond,
+		RateBurst:         c.RateLimit.Burst,
+		RateClients:       c.RateLimit.Clients,
+		RateExempt:        c.RateLimit.Exempt,
+		MaxInFlight:       c.Limits.MaxInFlight,
+		QueueWait:         c.Limits.QueueWait.D(),
+		DisableMetrics:    c.Metrics.Disabled,
+		Popular: httpapi.PopularConfig{Seed: c.Popular.Seed, Deny: c.Popular.Deny,
+			Size: c.Popular.Size, MinCount: c.Popular.MinCount},
+		Logger: logger,
+	}
+}
+
+// Search is the engine's part of c.
+func (c Config) Search() search.Config {
+	return search.Config{
+		Limits:    search.ParseLimits{MaxRunes: c.Limits.MaxQueryChars, MaxClauses: c.Limits.MaxTerms},
+		MaxWindow: c.Limits.MaxWindow,
+		Cache: search.CacheConfig{Disabled: c.Cache.Disabled, MaxEntries: c.Cache.MaxEntries,
+			MaxBytes: c.Cache.MaxBytes},
+	}
+}
+
+// Segment is the analysis part of c: its dictionaries, with a built word
+// dictionary cached under cacheDir ("" for none).
+func (c Config) Segment(cacheDir string, onCacheError func(error)) segment.Config {
+	d := c.Dictionaries
+	return segment.Config{UserDict: d.UserDict, Synonyms: d.Synonyms, StopWords: d.StopWords,
+		CacheDir: cacheDir, OnCacheError: onCacheError}
+}
+
+// Dynamic is what a reload may change in a running server.
+func (c Config) Dynamic() httpapi.Dynamic {
+	return httpapi.Dynamic{AdminKey: c.AdminKey, SearchKey: c.SearchKey,
+		RateLimit: c.RateLimit.PerSecond, RateBurst: c.RateLimit.Burst}
+}
+
+// isDynamic says a reload applies key without a restart: the keys
+// Dynamic carries and the log level.
+func isDynamic(key string) bool {
+	switch key {
+	case "admin_key", "search_key", "rate_limit.per_second", "rate_limit.burst", "log_level":
+		return true
+	}
+	return false
+}

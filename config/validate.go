@@ -1,0 +1,198 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// minKeyLen is the length below which a key draws a warning.
+const minKeyLen = 16
+
+// problems collects the errors and warnings of a validation.
+type problems struct {
+	errs     []error
+	warnings []string
+}
+
+func (p *problems) bad(format string, a ...any) { p.errs = append(p.errs, fmt.Errorf(format, a...)) }
+
+func (p *problems) warn(format string, a ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf(format, a...))
+}
+
+// Validate reports every problem of c at once. Warnings (weak but
+// working settings) are returned separately and do not fail.
+func (c Config) Validate() (warnings []string, err error) {
+	var p problems
+	c.checkListeners(&p)
+	c.checkLogs(&p)
+	c.checkKeys(&p)
+	c.checkNetworks(&p)
+	c.checkTimeouts(&p)
+	c.checkLimits(&p)
+	c.checkRest(&p)
+	return p.warnings, errors.Join(p.errs...)
+}
+
+func (c Config) checkListeners(p *problems) {
+	if c.Addr != "" {
+		if err := checkAddr(c.Addr); err != nil {
+			p.bad("addr: %v", err)
+		}
+	}
+	if c.AdminAddr == "" {
+		return
+	}
+	if err := checkAddr(c.AdminAddr); err != nil {
+		p.bad("admin_addr: %v", err)
+	} else if c.AdminAddr == c.WithDefaults().Addr {
+		p.bad("admin_addr: same as addr %s", c.AdminAddr)
+	} else if h, _, _ := net.SplitHostPort(c.AdminAddr); !isLoopback(h) {
+		p.warn("admin_addr %s is not a loopback address: pprof and metrics have no authentication", c.AdminAddr)
+	}
+}
+
+func (c Config) checkLogs(p *problems) {
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		p.bad("log_format: %q, want text or json", c.LogFormat)
+	}
+	if _, err := ParseLevel(c.LogLevel); err != nil {
+		p.bad("log_level: %v", err)
+	}
+}
+
+func (c Config) checkKeys(p *problems) {
+	for _, k := range []struct{ name, v string }{{"admin_key", c.AdminKey}, {"search_key", c.SearchKey}} {
+		switch {
+		case k.v == "":
+		case strings.ContainsAny(k.v, " \t\r\n"):
+			p.bad("%s: contains whitespace", k.name)
+		case len(k.v) < minKeyLen:
+			p.warn("%s is shorter than %d characters: easy to guess", k.name, minKeyLen)
+		}
+	}
+	if c.AdminKey != "" && c.AdminKey == c.SearchKey {
+		p.bad("search_key: same as admin_key (the search key is meant to be shared with a site's pages)")
+	}
+}
+
+func (c Config) checkNetworks(p *problems) {
+	for _, s := range c.TrustedProxies {
+		if _, err := parsePrefix(s); err != nil {
+			p.bad("trusted_proxies: %q: want an IP or CIDR", s)
+		}
+	}
+	for _, s := range c.RateLimit.Exempt {
+		if _, err := parsePrefix(s); err != nil && !strings.EqualFold(s, "none") {
+			p.bad("rate_limit.exempt: %q: want an IP, a CIDR or none", s)
+		}
+	}
+}
+
+func (c Config) checkTimeouts(p *problems) {
+	t := c.Timeouts
+	for _, d := range []struct {
+		name string
+		v    Duration
+	}{{"read_header", t.ReadHeader}, {"read", t.Read}, {"write", t.Write},
+		{"idle", t.Idle}, {"search", t.Search}, {"shutdown", t.Shutdown}} {
+		if d.v < 0 {
+			p.bad("timeouts.%s: negative", d.name)
+		}
+	}
+}
+
+func (c Config) checkLimits(p *problems) {
+	l := c.Limits
+	for _, n := range []struct {
+		name string
+		v    int64
+	}{{"max_body_bytes", l.MaxBodyBytes}, {"max_header_bytes", int64(l.MaxHeaderBytes)}, {"max_query_chars", int64(l.MaxQueryChars)},
+		{"max_terms", int64(l.MaxTerms)}, {"max_page_size", int64(l.MaxPageSize)}, {"max_window", int64(l.MaxWindow)},
+		{"max_push_docs", int64(l.MaxPushDocs)}} {
+		if n.v < 0 {
+			p.bad("limits.%s: negative", n.name)
+		}
+	}
+	for _, m := range []struct {
+		name     string
+		v, limit int64
+		why      string
+	}{{"max_page_size", int64(l.MaxPageSize), 100, "100 (the engine's ceiling)"},
+		{"max_header_bytes", int64(l.MaxHeaderBytes), 1 << 20, "1 MiB (net/http's buffer)"},
+		{"max_terms", int64(l.MaxTerms), 256, "256"}, {"max_query_chars", int64(l.MaxQueryChars), 10000, "10000"}} {
+		if m.v > m.limit {
+			p.bad("limits.%s: %d, at most %s", m.name, m.v, m.why)
+		}
+	}
+}
+
+func (c Config) checkRest(p *problems) {
+	if c.Cache.MaxEntries < 0 || c.Cache.MaxBytes < 0 {
+		p.bad("cache: max_entries and max_bytes must not be negative")
+	}
+	if c.RateLimit.Burst < 0 || c.RateLimit.Clients < 0 {
+		p.bad("rate_limit: burst and clients must not be negative")
+	}
+	if r := c.RateLimit.PerSecond; r != r { // NaN
+		p.bad("rate_limit.per_second: not a number")
+	}
+	if c.Popular.Size < 0 || c.Popular.MinCount < 0 {
+		p.bad("popular: size and min_count must not be negative")
+	}
+}
+
+func checkAddr(a string) error {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q", port)
+	}
+	if host != "" && net.ParseIP(host) == nil && strings.ContainsAny(host, " /") {
+		return fmt.Errorf("host %q", host)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		return netip.ParsePrefix(s)
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// ParseLevel parses a log level: debug, info (also ""), warn, error.
+func ParseLevel(s string) (slog.Level, error) {
+	switch strings.ToLower(s) {
+	case "", "info":
+		return slog.LevelInfo, nil
+	case "debug":
+		return slog.LevelDebug, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("%q, want debug, info, warn or error", s)
+}
