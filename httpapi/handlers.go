@@ -28,6 +28,7 @@ func (s *Server) search(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.noteClient(c, req.Query)
 	s.writeResult(c, res)
 }
 

@@ -190,6 +190,9 @@ func (s *Server) guardPage(c *gin.Context) {
 	}
 	defer s.releaseSlot()
 	c.Next()
+	if c.Writer.Status() == http.StatusOK {
+		s.noteClient(c, c.Query("q"))
+	}
 }
 
 // refusePage answers a refused page request with the page itself and a

@@ -75,7 +75,14 @@ type Config struct {
 	DisableMetrics bool          // no /metrics route on the main listener (MetricsHandler still works)
 	AuthFailRate   float64       // failed authentications per second per client, refilled; default 1; negative: off. No client is exempt
 	AuthFailBurst  int           // failed authentications a client may make at once before 429, default 20
-	Popular        PopularConfig // the page's 大家都在搜 (popular.go)
+
+	// Learned queries (suggestions, popular searches; learn.go,
+	// search.QueryPolicy): a query that found something and holds no
+	// contact details is shown once SuggestMinClients distinct clients
+	// searched it, never while it contains a SuggestDeny entry.
+	SuggestMinClients int           // default 3
+	SuggestDeny       []string      // default none
+	Popular           PopularConfig // the page's 大家都在搜 (popular.go)
 }
 
 // WithDefaults returns c with every zero field set to its default.
@@ -158,6 +165,7 @@ type Server struct {
 	limiter   *rateLimiter
 	authFails *rateLimiter  // failed authentications per client (auth.go)
 	drain     *drain        // what a shutdown closes or cuts (shutdown.go)
+	learner   QueryLearner  // nil when the searcher learns no queries (learn.go)
 	slots     chan struct{} // in-flight query requests; nil: unbounded
 	metrics   *metrics
 	cache     CachingSearcher // nil when the searcher has no cache
@@ -206,6 +214,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.slots = make(chan struct{}, s.cfg.MaxInFlight)
 	}
 	s.cache, _ = deps.Searcher.(CachingSearcher)
+	s.initLearning(deps.Searcher)
 	s.metrics = newMetrics(s, deps.Searcher)
 	s.searcher = s.metrics.instrument(deps.Searcher)
 	r := gin.New()

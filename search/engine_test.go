@@ -200,8 +200,10 @@ func TestZeroResultLogAndPopularSuggestions(t *testing.T) {
 	for range 3 {
 		search(t, e, "喵呜汪汪嗷呜")
 	}
-	search(t, e, "租机宝")
-	search(t, e, "租机宝")
+	for _, client := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"} { // QueryPolicy.MinClients
+		search(t, e, "租机宝")
+		e.NoteClient("租机宝", client)
+	}
 	zero := e.ZeroResults(10)
 	if len(zero) != 1 || zero[0].Query != "喵呜汪汪嗷呜" || zero[0].Count != 3 || len(zero[0].Terms) == 0 {
 		t.Fatalf("zero-result log = %+v", zero)

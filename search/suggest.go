@@ -37,8 +37,10 @@ const suggestHits = 4
 // character held by thousands of titles costs no more than a rare one.
 const maxSuggestCandidates = 256
 
-// Suggest completes what a visitor has typed so far from queries searched
-// more than once that start with it (kind "query", first, at most 3) and
+// Suggest completes what a visitor has typed so far from learned queries
+// that start with it (kind "query", first, at most 3; see QueryPolicy:
+// found something, no contact details, enough distinct clients, not
+// denied) and
 // from the titles: a title holding the text (as typed, Traditional or
 // Simplified; one character: a title holding that character), or titles
 // whose pinyin or pinyin initials start with latin input (zfb → 支付宝…).
@@ -239,13 +241,14 @@ func (s *suggester) add(sg Suggestion, startsOnly bool) {
 	s.seen[sg.Text] = true
 }
 
-// result puts the popular queries starting with the text (searched more
-// than once, not already a title suggestion) before the titles starting
+// result puts the popular queries starting with the text (that the
+// QueryPolicy shows: searched by enough distinct clients, not denied; not
+// already a title suggestion) before the titles starting
 // with it, then the others, at most size in all.
 func (s *suggester) result(popular *queryLog) []Suggestion {
 	out := make([]Suggestion, 0, s.size)
-	for _, qc := range popular.top(min(s.size, maxPopularSuggestions), s.norm) {
-		if !s.seen[qc.Query] && qc.Count > 1 && qc.Prefix != s.norm {
+	for _, qc := range popular.top(min(s.size, maxPopularSuggestions), s.norm, true) {
+		if !s.seen[qc.Query] && qc.Prefix != s.norm {
 			s.seen[qc.Query] = true
 			out = append(out, Suggestion{Text: qc.Query, Kind: "query"})
 		}
