@@ -10,7 +10,7 @@ import (
 // suggestions and popular searches (search.Engine): the service tells it
 // which client searched, so that a query is shown to visitors only once
 // enough distinct clients searched it, and passes it the policy of
-// Config.SuggestMinClients and Config.SuggestDeny.
+// Config.SuggestMinClients, Config.SuggestDeny and Config.Popular.Deny.
 type QueryLearner interface {
 	NoteClient(query, client string)
 	SetQueryPolicy(search.QueryPolicy)
@@ -22,7 +22,8 @@ func (s *Server) initLearning(searcher Searcher) {
 	if !ok {
 		return
 	}
-	l.SetQueryPolicy(search.QueryPolicy{MinClients: s.cfg.SuggestMinClients, Deny: s.cfg.SuggestDeny})
+	deny := append(append([]string(nil), s.cfg.SuggestDeny...), s.cfg.Popular.Deny...) // popular.deny applies to suggestions too
+	l.SetQueryPolicy(search.QueryPolicy{MinClients: s.cfg.SuggestMinClients, Deny: deny})
 	s.learner = l
 }
 
