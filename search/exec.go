@@ -44,6 +44,24 @@ type candidate struct {
 	doc    uint64
 	score  float64
 	fields map[string]float64 // score by field (explain only)
+	// lens are the lengths of the title, headings and body bigram fields
+	// as the first phase's leaves saw them (0: unseen), which the second
+	// phase scores the word fields with.
+	lens [3]float64
+}
+
+// bigramSlot is the index of a bigram field in candidate.lens, -1 for
+// other fields.
+func bigramSlot(field string) int {
+	switch field {
+	case indexer.FieldTitleBigram:
+		return 0
+	case indexer.FieldHeadingBigram:
+		return 1
+	case indexer.FieldBodyBigram:
+		return 2
+	}
+	return -1
 }
 
 // planQuery runs a plan inside bluge's search: the collector pages, sorts
@@ -113,10 +131,19 @@ func (x *executor) closeAll() {
 
 // term opens a term leaf; nil when the field has no such term.
 func (x *executor) term(field, term string, boost float64, locs bool) (*termIter, error) {
+	mode := withFreqs
+	if locs {
+		mode = withLocs
+	}
+	return x.termMode(field, term, boost, mode)
+}
+
+// termMode opens a term leaf in the given postings mode.
+func (x *executor) termMode(field, term string, boost float64, mode postingsMode) (*termIter, error) {
 	if x.stats.get(field).docs == 0 || x.res.absent.has(field, term) {
 		return nil, nil
 	}
-	t, err := newTermIter(x.r, field, term, boost, locs, x.stats)
+	t, err := newTermIter(x.r, field, term, boost, mode, x.stats)
 	if err != nil {
 		return nil, err
 	}
@@ -667,8 +694,16 @@ func (x *executor) consider(h *candHeap, top docIter, d uint64, cont *containmen
 	var fs map[string]float64
 	if x.opt.explain {
 		fs = map[string]float64{}
-		top.visit(func(t *termIter) { fs[t.field] += t.score() })
 	}
+	var lens [3]float64
+	top.visit(func(t *termIter) {
+		if i := bigramSlot(t.field); i >= 0 && lens[i] == 0 && t.norm != 0 {
+			lens[i] = normLen(t.norm)
+		}
+		if fs != nil {
+			fs[t.field] += t.score()
+		}
+	})
 	s := top.score()
 	cb, err := cont.bonus(d, x.p, x.opt.w, fs)
 	if err != nil {
@@ -686,7 +721,7 @@ func (x *executor) consider(h *candHeap, top docIter, d uint64, cont *containmen
 			}
 		}
 	}
-	c := candidate{doc: d, score: s, fields: fs}
+	c := candidate{doc: d, score: s, fields: fs, lens: lens}
 	switch {
 	case x.opt.keep <= 0 || h.Len() < x.opt.keep:
 		heap.Push(h, c)

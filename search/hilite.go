@@ -212,7 +212,7 @@ func postingTokens(r bsearch.Reader, field string, want map[string]bool, docs []
 }
 
 func termTokens(r bsearch.Reader, stats *fieldStats, field, term string, docs []uint64, out map[uint64]tokensByTerm) error {
-	t, err := newTermIter(r, field, term, 0, true, stats)
+	t, err := newTermIter(r, field, term, 0, withLocs, stats)
 	if err != nil {
 		return err
 	}

@@ -49,10 +49,21 @@ func newBM25(boost float64, docFreq, docCount uint64, sumLen uint64) bm25 {
 }
 
 func (s bm25) score(freq int, norm float64) float64 {
+	return s.scoreLen(freq, normLen(norm))
+}
+
+// normLen decodes a bluge norm (the field length as float32 bits).
+func normLen(norm float64) float64 { return float64(math.Float32bits(float32(norm))) }
+
+// scoreLen is the score for freq occurrences in a text of docLen terms
+// (0: of average length).
+func (s bm25) scoreLen(freq int, docLen float64) float64 {
 	if s.weight == 0 || freq <= 0 {
 		return 0
 	}
-	docLen := float64(math.Float32bits(float32(norm)))
+	if docLen <= 0 {
+		docLen = s.avgLen
+	}
 	inv := 1 / (bm25K1 * ((1 - bm25B) + bm25B*docLen/s.avgLen))
 	return s.weight - s.weight/(1+float64(freq)*inv)
 }
@@ -68,13 +79,23 @@ type termIter struct {
 	locs        []segment.Location // valid while positioned (withLocs only)
 	sc          bm25
 	idf         float64
+	docsOnly    bool // opened without frequencies: scored by the caller
 }
 
-// newTermIter opens term in field; a term the field lacks gives an empty
-// iterator. withLocs decodes positions (phrases, highlighting).
+// Postings modes of a term leaf.
+type postingsMode int
 
-func newTermIter(r bsearch.Reader, field, term string, boost float64, withLocs bool, stats *fieldStats) (*termIter, error) {
-	pi, err := r.PostingsIterator([]byte(term), field, true, true, withLocs)
+const (
+	withFreqs postingsMode = iota // frequencies and norms: BM25
+	withLocs                      // and positions: phrases, highlighting
+	docsOnly                      // documents only: presence, skipping in O(log n)
+)
+
+// newTermIter opens term in field; a term the field lacks gives an empty
+// iterator. bluge's postings advance by walking every posting in between
+// unless they are opened docsOnly.
+func newTermIter(r bsearch.Reader, field, term string, boost float64, mode postingsMode, stats *fieldStats) (*termIter, error) {
+	pi, err := r.PostingsIterator([]byte(term), field, mode != docsOnly, mode != docsOnly, mode == withLocs)
 	if err != nil {
 		return nil, fmt.Errorf("postings of %s:%q: %w", field, term, err)
 	}

@@ -1,9 +1,12 @@
 package search
 
 import (
+	"context"
 	"sync"
 
 	"github.com/blugelabs/bluge"
+	bsearch "github.com/blugelabs/bluge/search"
+	"github.com/blugelabs/bluge/search/searcher"
 )
 
 // perReader holds one value derived from the most recent reader (a table
@@ -42,4 +45,30 @@ func (c *perReader[T]) get(r *bluge.Reader, build func() (T, error)) (T, error) 
 	}
 	e.v, e.built = v, true
 	return v, nil
+}
+
+// withSearchReader calls fn with the index reader behind r (postings,
+// dictionaries), which bluge hands only to a query's Searcher: it runs a
+// search of a query that calls fn and matches nothing.
+func withSearchReader(ctx context.Context, r *bluge.Reader, fn func(bsearch.Reader) error) error {
+	q := &readerQuery{fn: fn}
+	it, err := r.Search(ctx, bluge.NewTopNSearch(1, q).SetScore("none"))
+	if err != nil {
+		return err
+	}
+	if _, err := it.Next(); err != nil {
+		return err
+	}
+	return q.err
+}
+
+// readerQuery is a query whose searcher runs fn on the index reader.
+type readerQuery struct {
+	fn  func(bsearch.Reader) error
+	err error
+}
+
+func (q *readerQuery) Searcher(r bsearch.Reader, so bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	q.err = q.fn(r)
+	return searcher.NewMatchNoneSearcher(r, so)
 }

@@ -13,7 +13,12 @@ import (
 // candidates is what keeps a frequent word cheap.
 
 // wordScorers are the word-field leaves of one query word in one field.
+// They are opened for documents only (bluge skips those in O(log n); with
+// frequencies it walks every posting in between), and score as one
+// occurrence in a text of the length the first phase saw in the bigram
+// field of the same text.
 type wordScorers struct {
+	slot  int         // the text's index in candidate.lens
 	whole *termIter   // the word itself
 	alts  []*termIter // synonyms
 	subs  []*termIter // sub-words, scored when the whole word is absent
@@ -54,10 +59,10 @@ func (x *executor) clauseScorers(c planClause) (clauseScorers, error) {
 }
 
 func (x *executor) wordScorers(w planWord, f textField) (wordScorers, error) {
-	var ws wordScorers
+	ws := wordScorers{slot: bigramSlot(f.bigrams)}
 	var err error
 	if !x.res.absent.anyAbsent(f.bigrams, w.grams) {
-		if ws.whole, err = x.term(f.words, w.term, f.wWords, false); err != nil {
+		if ws.whole, err = x.presence(f, w.term, f.wWords); err != nil {
 			return ws, err
 		}
 	}
@@ -65,7 +70,7 @@ func (x *executor) wordScorers(w planWord, f textField) (wordScorers, error) {
 		if x.res.absent.anyAbsent(f.bigrams, s.grams) {
 			continue
 		}
-		t, err := x.term(f.words, s.term, f.wWords*x.opt.w.Synonym, false)
+		t, err := x.presence(f, s.term, f.wWords*x.opt.w.Synonym)
 		if err != nil {
 			return ws, err
 		}
@@ -77,7 +82,7 @@ func (x *executor) wordScorers(w planWord, f textField) (wordScorers, error) {
 		if x.res.absent.anyAbsent(f.bigrams, s.grams) {
 			continue
 		}
-		t, err := x.term(f.words, s.term, f.wWords*x.opt.w.SubWords, false)
+		t, err := x.presence(f, s.term, f.wWords*x.opt.w.SubWords)
 		if err != nil {
 			return ws, err
 		}
@@ -87,6 +92,31 @@ func (x *executor) wordScorers(w planWord, f textField) (wordScorers, error) {
 	}
 	return ws, nil
 }
+
+// presence opens term in the word field of f. A term of up to
+// exactFreqDocs documents is read with its frequencies (exact BM25); a
+// more frequent one for documents only, scored as one occurrence in a
+// text of the bigram field's length with the bigram field's average.
+func (x *executor) presence(f textField, term string, boost float64) (*termIter, error) {
+	t, err := x.termMode(f.words, term, boost, withFreqs)
+	if t == nil || err != nil || t.cost() <= exactFreqDocs {
+		return t, err
+	}
+	if t, err = x.termMode(f.words, term, boost, docsOnly); t == nil || err != nil {
+		return t, err
+	}
+	t.docsOnly = true
+	if bg := x.stats.get(f.bigrams); bg.docs > 0 {
+		t.sc.avgLen = max(float64(bg.sumLen)/float64(bg.docs), 1)
+	}
+	return t, nil
+}
+
+// exactFreqDocs is the document frequency up to which the second phase
+// reads a word's frequencies: walking longer postings (bluge advances
+// through every posting when frequencies are read) cost a quarter of the
+// CPU of a search, for the words that weigh least.
+const exactFreqDocs = 2048
 
 // rescore adds the phase-two scores to the kept candidates and leaves
 // them in document order. Without keep (date sort) the first phase's
@@ -119,7 +149,7 @@ func (x *executor) rescoreOne(c *candidate, pc planClause, cs clauseScorers) err
 	titleWords := 0.0
 	for _, per := range cs.words {
 		for j, ws := range per {
-			s, err := ws.score(c.doc)
+			s, err := ws.score(c.doc, c.lens)
 			if err != nil {
 				return err
 			}
@@ -156,15 +186,19 @@ func (x *executor) rescoreOne(c *candidate, pc planClause, cs clauseScorers) err
 
 // score is the word's score in one field on doc: the whole word, else its
 // sub-words; synonyms add.
-func (ws wordScorers) score(doc uint64) (float64, error) {
+func (ws wordScorers) score(doc uint64, lens [3]float64) (float64, error) {
+	docLen := 0.0
+	if ws.slot >= 0 {
+		docLen = lens[ws.slot]
+	}
 	s := 0.0
-	whole, err := leafScore(ws.whole, doc)
+	whole, err := leafScore(ws.whole, doc, docLen)
 	if err != nil {
 		return 0, err
 	}
 	s += whole
 	for _, t := range ws.alts {
-		v, err := leafScore(t, doc)
+		v, err := leafScore(t, doc, docLen)
 		if err != nil {
 			return 0, err
 		}
@@ -174,7 +208,7 @@ func (ws wordScorers) score(doc uint64) (float64, error) {
 		return s, nil
 	}
 	for _, t := range ws.subs {
-		v, err := leafScore(t, doc)
+		v, err := leafScore(t, doc, docLen)
 		if err != nil {
 			return 0, err
 		}
@@ -183,8 +217,9 @@ func (ws wordScorers) score(doc uint64) (float64, error) {
 	return s, nil
 }
 
-// leafScore advances t to doc and returns its score there (0: absent).
-func leafScore(t *termIter, doc uint64) (float64, error) {
+// leafScore advances t to doc and returns its score there (0: absent); a
+// documents-only leaf scores one occurrence in docLen terms.
+func leafScore(t *termIter, doc uint64, docLen float64) (float64, error) {
 	if t == nil {
 		return 0, nil
 	}
@@ -193,6 +228,9 @@ func leafScore(t *termIter, doc uint64) (float64, error) {
 	}
 	if !t.on(doc) {
 		return 0, nil
+	}
+	if t.docsOnly {
+		return t.sc.scoreLen(1, docLen), nil
 	}
 	return t.score(), nil
 }

@@ -19,7 +19,7 @@ import (
 // adds there: the word fields and the prefix range still find it).
 const (
 	maxSuffixTerms  = 300_000
-	maxSuffixTokens = 2_000_000 // a field with more tokens is not even walked
+	maxSuffixTokens = 200_000 // a field with more tokens is not even walked (its dictionary is too big to walk per reader)
 )
 
 // suffixTable maps a character to the bigram terms ending with it.
