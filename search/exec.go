@@ -121,6 +121,9 @@ type executor struct {
 	// derived holds, by clause, the match tree's per-field iterators that
 	// say whether the clause is held as typed (see containIter).
 	derived map[int][]docIter
+	// lazy are units that do not decide what matches but score where
+	// they hold (see informative), advanced to each match.
+	lazy []docIter
 }
 
 func (x *executor) closeAll() {
@@ -430,10 +433,31 @@ func (x *executor) matchTree() (docIter, error) {
 		its = append(its, u.it)
 	}
 	if x.opt.relaxed {
+		its, x.lazy = x.informative(its)
 		return anyOf(its, 1), nil
 	}
 	return allOf(its, 1), nil
 }
+
+// informative splits the units of a relaxed search: the rarest ones, up
+// to maxRelaxedPostings postings together (at least the rarest one),
+// decide what matches; the more common ones (一 in a title + author query
+// holds in a fifth of the poems) only add to the score of what matches.
+// So a relaxed search falls back to its most informative words, and its
+// cost is bounded whatever the size of the index.
+func (x *executor) informative(its []docIter) (match, lazy []docIter) {
+	slices.SortStableFunc(its, func(a, b docIter) int { return cmpU64(a.cost(), b.cost()) })
+	var sum uint64
+	for i, it := range its {
+		if sum += it.cost(); i > 0 && sum > maxRelaxedPostings {
+			return its[:i], its[i:]
+		}
+	}
+	return its, nil
+}
+
+// maxRelaxedPostings bounds the postings a relaxed search unites.
+const maxRelaxedPostings = 20_000
 
 // units returns the required units of every clause; nil when a required
 // unit matches nothing (all mode) or none does (relaxed).
@@ -696,15 +720,25 @@ func (x *executor) consider(h *candHeap, top docIter, d uint64, cont *containmen
 		fs = map[string]float64{}
 	}
 	var lens [3]float64
-	top.visit(func(t *termIter) {
+	leaf := func(t *termIter) {
 		if i := bigramSlot(t.field); i >= 0 && lens[i] == 0 && t.norm != 0 {
 			lens[i] = normLen(t.norm)
 		}
 		if fs != nil {
 			fs[t.field] += t.score()
 		}
-	})
+	}
+	top.visit(leaf)
 	s := top.score()
+	for _, it := range x.lazy {
+		if err := it.advance(d); err != nil {
+			return err
+		}
+		if it.doc() == d {
+			it.visit(leaf)
+			s += it.score()
+		}
+	}
 	cb, err := cont.bonus(d, x.p, x.opt.w, fs)
 	if err != nil {
 		return err
