@@ -50,6 +50,7 @@ type Config struct {
 		MaxPushDocs    int      `yaml:"max_push_docs"`
 		MaxInFlight    int      `yaml:"max_in_flight"`
 		QueueWait      Duration `yaml:"queue_wait"`
+		PerClient      int      `yaml:"max_in_flight_per_client"`
 	} `yaml:"limits"`
 
 	RateLimit struct {
@@ -127,6 +128,7 @@ func (c Config) WithDefaults() Config {
 	l := &c.Limits
 	l.MaxBodyBytes, l.MaxHeaderBytes, l.MaxQueryChars = h.MaxBodyBytes, h.MaxHeaderBytes, h.MaxQueryRunes
 	l.MaxPageSize, l.MaxPushDocs, l.MaxInFlight, l.QueueWait = h.MaxPageSize, h.MaxPushDocs, h.MaxInFlight, Duration(h.QueueWait)
+	l.PerClient = h.MaxInFlightPerClient
 	if l.MaxTerms <= 0 {
 		l.MaxTerms = defaultMaxTerms
 	}
@@ -147,29 +149,30 @@ func (c Config) WithDefaults() Config {
 // HTTP is the HTTP service's part of c.
 func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 	return httpapi.Config{
-		Addr:              c.Addr,
-		ReadHeaderTimeout: c.Timeouts.ReadHeader.D(),
-		ReadTimeout:       c.Timeouts.Read.D(),
-		WriteTimeout:      c.Timeouts.Write.D(),
-		IdleTimeout:       c.Timeouts.Idle.D(),
-		SearchTimeout:     c.Timeouts.Search.D(),
-		ShutdownTimeout:   c.Timeouts.Shutdown.D(),
-		TrustedProxies:    c.TrustedProxies,
-		CORSOrigins:       c.CORSOrigins,
-		AdminKey:          c.AdminKey,
-		SearchKey:         c.SearchKey,
-		MaxBodyBytes:      c.Limits.MaxBodyBytes,
-		MaxPushDocs:       c.Limits.MaxPushDocs,
-		MaxHeaderBytes:    c.Limits.MaxHeaderBytes,
-		MaxQueryRunes:     c.Limits.MaxQueryChars,
-		MaxPageSize:       c.Limits.MaxPageSize,
-		RateLimit:         c.RateLimit.PerSecond,
-		RateBurst:         c.RateLimit.Burst,
-		RateClients:       c.RateLimit.Clients,
-		RateExempt:        c.RateLimit.Exempt,
-		MaxInFlight:       c.Limits.MaxInFlight,
-		QueueWait:         c.Limits.QueueWait.D(),
-		DisableMetrics:    c.Metrics.Disabled,
+		Addr:                 c.Addr,
+		ReadHeaderTimeout:    c.Timeouts.ReadHeader.D(),
+		ReadTimeout:          c.Timeouts.Read.D(),
+		WriteTimeout:         c.Timeouts.Write.D(),
+		IdleTimeout:          c.Timeouts.Idle.D(),
+		SearchTimeout:        c.Timeouts.Search.D(),
+		ShutdownTimeout:      c.Timeouts.Shutdown.D(),
+		TrustedProxies:       c.TrustedProxies,
+		CORSOrigins:          c.CORSOrigins,
+		AdminKey:             c.AdminKey,
+		SearchKey:            c.SearchKey,
+		MaxBodyBytes:         c.Limits.MaxBodyBytes,
+		MaxPushDocs:          c.Limits.MaxPushDocs,
+		MaxHeaderBytes:       c.Limits.MaxHeaderBytes,
+		MaxQueryRunes:        c.Limits.MaxQueryChars,
+		MaxPageSize:          c.Limits.MaxPageSize,
+		RateLimit:            c.RateLimit.PerSecond,
+		RateBurst:            c.RateLimit.Burst,
+		RateClients:          c.RateLimit.Clients,
+		RateExempt:           c.RateLimit.Exempt,
+		MaxInFlight:          c.Limits.MaxInFlight,
+		QueueWait:            c.Limits.QueueWait.D(),
+		MaxInFlightPerClient: c.Limits.PerClient,
+		DisableMetrics:       c.Metrics.Disabled,
 		Popular: httpapi.PopularConfig{Seed: c.Popular.Seed, Deny: c.Popular.Deny,
 			Size: c.Popular.Size, MinCount: c.Popular.MinCount},
 		Logger: logger,

@@ -35,6 +35,7 @@ var (
 	errHeadersTooLarge = errors.New("request headers too large")
 	errURITooLong      = errors.New("request URI too long")
 	errPanic           = errors.New("internal error")
+	errClientBusy      = errors.New("too many of your searches are running at once: retry after the Retry-After seconds")
 	errBadQuery        = errors.New("q is not valid text")
 )
 
@@ -66,6 +67,7 @@ var errorKinds = []struct {
 	{errRateLimited, http.StatusTooManyRequests, "rate_limited"},
 	{errAuthLimited, http.StatusTooManyRequests, "auth_rate_limited"},
 	{errOverloaded, http.StatusServiceUnavailable, "overloaded"},
+	{errClientBusy, http.StatusTooManyRequests, "too_many_concurrent"},
 	{errNoKey, http.StatusUnauthorized, "missing_key"},
 	{errWrongKey, http.StatusForbidden, "wrong_key"},
 	{errWriteDisabled, http.StatusForbidden, "write_disabled"},

@@ -129,7 +129,9 @@ func (s *Server) suggest(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	out, err := s.searcher.Suggest(c.Request.Context(), c.Query("q"), size)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
+	defer cancel()
+	out, err := s.searcher.Suggest(ctx, c.Query("q"), size)
 	if err != nil {
 		fail(c, err)
 		return
@@ -149,7 +151,9 @@ func (s *Server) related(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	hits, err := s.searcher.Related(c.Request.Context(), id, size)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
+	defer cancel()
+	hits, err := s.searcher.Related(ctx, id, size)
 	if err != nil {
 		fail(c, err)
 		return

@@ -115,42 +115,47 @@ func checkText(q string) error {
 	return nil
 }
 
-// limitInFlight admits at most MaxInFlight query requests at once. An
-// excess request waits up to QueueWait for a slot, then gets 503
-// overloaded with Retry-After: a burst beyond capacity is refused quickly
-// instead of queueing until every client times out.
+// limitInFlight admits at most MaxInFlight query requests at once, and
+// at most MaxInFlightPerClient of one client (fairshare.go). An excess
+// request waits up to QueueWait for a slot, then gets 503 overloaded (429
+// too_many_concurrent when it is its client's share that is full) with
+// Retry-After: a burst beyond capacity is refused quickly instead of
+// queueing until every client times out, and one client cannot take the
+// slots of the others.
 func (s *Server) limitInFlight(c *gin.Context) {
-	if err := s.acquireSlot(c); err != nil {
+	release, err := s.acquireSlot(c)
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	defer s.releaseSlot()
+	defer release()
 	c.Next()
 }
 
-// acquireSlot takes a query slot, or sets Retry-After and returns
-// errOverloaded. Every nil return must be paired with releaseSlot.
-func (s *Server) acquireSlot(c *gin.Context) error {
+// acquireSlot takes one of the client's slots, then a query slot, or sets
+// Retry-After and returns errClientBusy or errOverloaded. On success it
+// returns the function that gives both back.
+func (s *Server) acquireSlot(c *gin.Context) (func(), error) {
+	mine, ok := s.perClient.acquire(c.Request.Context(), clientKey(c.ClientIP()), s.cfg.QueueWait)
+	if !ok {
+		s.metrics.overloaded.Inc()
+		c.Header("Retry-After", "1")
+		return nil, fmt.Errorf("%w: %d at once", errClientBusy, s.cfg.MaxInFlightPerClient)
+	}
 	if s.slots == nil {
-		return nil
+		return mine, nil
 	}
 	select {
 	case s.slots <- struct{}{}:
 	default:
 		if !s.waitSlot(c) {
+			mine()
 			s.metrics.overloaded.Inc()
 			c.Header("Retry-After", "1")
-			return errOverloaded
+			return nil, errOverloaded
 		}
 	}
-	return nil
-}
-
-// releaseSlot gives back the slot of a successful acquireSlot.
-func (s *Server) releaseSlot() {
-	if s.slots != nil {
-		<-s.slots
-	}
+	return func() { <-s.slots; mine() }, nil
 }
 
 // guardPage gives the search page (GET and HEAD /, registered by
@@ -184,11 +189,12 @@ func (s *Server) guardPage(c *gin.Context) {
 			return
 		}
 	}
-	if err := s.acquireSlot(c); err != nil {
+	release, err := s.acquireSlot(c)
+	if err != nil {
 		s.refusePage(c, err)
 		return
 	}
-	defer s.releaseSlot()
+	defer release()
 	c.Next()
 	if c.Writer.Status() == http.StatusOK {
 		s.noteClient(c, c.Query("q"))

@@ -157,7 +157,7 @@ func TestInFlightLimit(t *testing.T) {
 	deps := sampleDeps(t)
 	slow := slowSearcher{Searcher: deps.Searcher, release: make(chan struct{}), started: make(chan struct{}, 8)}
 	deps.Searcher = slow
-	base, _ := startHardened(t, Config{MaxInFlight: 2, QueueWait: 50 * time.Millisecond, RateLimit: -1}, deps)
+	base, _ := startHardened(t, Config{MaxInFlight: 2, MaxInFlightPerClient: -1, QueueWait: 50 * time.Millisecond, RateLimit: -1}, deps)
 	client := &http.Client{Timeout: 10 * time.Second}
 	var wg sync.WaitGroup
 	statuses := make(chan int, 2)
@@ -401,7 +401,8 @@ func TestOverload(t *testing.T) {
 	if testing.Short() {
 		t.Skip("overload test in -short mode")
 	}
-	base, _ := startHardened(t, Config{MaxInFlight: 2, QueueWait: 20 * time.Millisecond, RateLimit: -1}, sampleDeps(t))
+	// One loopback client: the global limit is under test, not the per-client share.
+	base, _ := startHardened(t, Config{MaxInFlight: 2, MaxInFlightPerClient: -1, QueueWait: 20 * time.Millisecond, RateLimit: -1}, sampleDeps(t))
 	const clients, duration = 64, 4 * time.Second
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	client := &http.Client{Timeout: 5 * time.Second, Transport: tr}

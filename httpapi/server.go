@@ -72,9 +72,14 @@ type Config struct {
 	RateExempt     []string      // client IPs/CIDRs never rate limited, default loopback (127.0.0.0/8, ::1); ["none"]: no exemption
 	MaxInFlight    int           // concurrent query requests, default 4×GOMAXPROCS; negative: unbounded
 	QueueWait      time.Duration // how long an excess query request waits for a slot before 503, default 100ms; negative: no wait
-	DisableMetrics bool          // no /metrics route on the main listener (MetricsHandler still works)
-	AuthFailRate   float64       // failed authentications per second per client, refilled; default 1; negative: off. No client is exempt
-	AuthFailBurst  int           // failed authentications a client may make at once before 429, default 20
+	// MaxInFlightPerClient bounds the query requests of one client (IP,
+	// IPv6 /64; nobody exempt) at once, default MaxInFlight/4 (at least
+	// 1; unbounded when MaxInFlight is); negative: unbounded. Over it:
+	// 429 too_many_concurrent.
+	MaxInFlightPerClient int
+	DisableMetrics       bool    // no /metrics route on the main listener (MetricsHandler still works)
+	AuthFailRate         float64 // failed authentications per second per client, refilled; default 1; negative: off. No client is exempt
+	AuthFailBurst        int     // failed authentications a client may make at once before 429, default 20
 
 	// Learned queries (suggestions, popular searches; learn.go,
 	// search.QueryPolicy): a query that found something and holds no
@@ -139,6 +144,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = 4 * runtime.GOMAXPROCS(0)
 	}
+	if c.MaxInFlightPerClient == 0 && c.MaxInFlight > 0 {
+		c.MaxInFlightPerClient = max(1, c.MaxInFlight/4)
+	}
 	if c.AuthFailRate == 0 {
 		c.AuthFailRate = 1
 	}
@@ -167,6 +175,7 @@ type Server struct {
 	drain     *drain        // what a shutdown closes or cuts (shutdown.go)
 	learner   QueryLearner  // nil when the searcher learns no queries (learn.go)
 	slots     chan struct{} // in-flight query requests; nil: unbounded
+	perClient *clientSlots  // in-flight query requests per client (fairshare.go)
 	metrics   *metrics
 	cache     CachingSearcher // nil when the searcher has no cache
 	bufs      sync.Pool       // *[]byte response buffers (writeResult)
@@ -213,6 +222,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.cfg.MaxInFlight > 0 {
 		s.slots = make(chan struct{}, s.cfg.MaxInFlight)
 	}
+	s.perClient = newClientSlots(s.cfg.MaxInFlightPerClient)
 	s.cache, _ = deps.Searcher.(CachingSearcher)
 	s.initLearning(deps.Searcher)
 	s.metrics = newMetrics(s, deps.Searcher)
