@@ -75,6 +75,7 @@ var errorKinds = []struct {
 	{errNoJob, http.StatusNotFound, "not_found"},
 	{errEmptyText, http.StatusBadRequest, "empty_text"},
 	{errTextLong, http.StatusBadRequest, "text_too_long"},
+	{indexer.ErrNoSpace, http.StatusInsufficientStorage, "insufficient_storage"},
 	{indexer.ErrBusy, http.StatusConflict, "busy"},
 	{indexer.ErrNoSources, http.StatusConflict, "no_sources"},
 	{search.ErrNotFound, http.StatusNotFound, "not_found"},

@@ -163,11 +163,11 @@ func (x *Writable) apply(ctx context.Context, b *index.Batch) error {
 		}
 	}
 	if err := x.w.Batch(b); err != nil {
-		return fmt.Errorf("write to %s: %w", x.gen, err)
+		return noSpace(fmt.Errorf("write to %s: %w", x.gen, err))
 	}
 	r, err := x.w.Reader()
 	if err != nil {
-		return fmt.Errorf("reopen %s: %w", x.gen, err)
+		return noSpace(fmt.Errorf("reopen %s: %w", x.gen, err))
 	}
 	x.readers.Swap(r, x.gen)
 	return nil

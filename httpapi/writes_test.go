@@ -1,0 +1,48 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
+)
+
+// failingWriter fails every write with err.
+type failingWriter struct{ err error }
+
+func (w failingWriter) Put(context.Context, []corpus.Document) error { return w.err }
+func (w failingWriter) Delete(context.Context, []string) error       { return w.err }
+
+// TestWriteFailureStatus: a write failing for a full disk is 507
+// insufficient_storage (a client can wait and retry), not 500.
+func TestWriteFailureStatus(t *testing.T) {
+	full := fmt.Errorf("write to gen-000001: %w: write x.seg: no space left on device", indexer.ErrNoSpace)
+	tests := []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{full, http.StatusInsufficientStorage, "insufficient_storage"},
+		{fmt.Errorf("document 0: %w", corpus.ErrBadID), 400, "bad_id"},
+		{fmt.Errorf("document 0: %w", corpus.ErrDateRange), 400, "bad_date"},
+		{context.DeadlineExceeded, 503, "timeout"},
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	for _, tt := range tests {
+		base, _ := startHardened(t, Config{AdminKey: testAdminKey, RateLimit: -1},
+			Deps{Searcher: sampleDeps(t).Searcher, Writer: failingWriter{tt.err}})
+		for _, req := range []*http.Request{
+			newReq(t, "POST", base+"/api/docs", strings.NewReader(`{"id":"w1","title":"标题"}`), "Authorization", "Bearer "+testAdminKey),
+			newReq(t, "DELETE", base+"/api/docs/article-1000", nil, "Authorization", "Bearer "+testAdminKey),
+		} {
+			if r := send(t, client, req); r.status != tt.status || r.err.Code != tt.code {
+				t.Errorf("%s %s with %v: %d %s, want %d %s", req.Method, req.URL.Path, tt.err, r.status, r.err.Code, tt.status, tt.code)
+			}
+		}
+	}
+}
