@@ -36,6 +36,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.DELETE("/docs/:id", admin, s.deleteDoc)
 	api.GET("/analyze", append(query, s.analyze)...)
 	s.adminRoutes(api)
+	s.specRoutes(r)
 }
 
 // guardMetrics answers /metrics only with the key metricsKeyError wants.

@@ -34,7 +34,10 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "start server:", err)
 		os.Exit(1)
 	}
+	rec, restore := installSpecRecorder()
 	code := m.Run()
+	restore()
+	code = max(code, rec.report(os.Stderr))
 	cancel()
 	if err := stop(); err != nil {
 		fmt.Fprintln(os.Stderr, "server shutdown:", err)
