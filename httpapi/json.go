@@ -77,6 +77,10 @@ func appendResult(b []byte, res *search.Result) ([]byte, bool) {
 	if res.Partial {
 		b = append(b, `,"partial":true`...)
 	}
+	if res.Corrected != "" {
+		b = append(b, `,"corrected":`...)
+		b = appendString(b, res.Corrected)
+	}
 	b = append(b, `,"hits":`...)
 	if res.Hits == nil {
 		b = append(b, "null"...)

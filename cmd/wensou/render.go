@@ -83,6 +83,9 @@ func dim(s string, style markStyle) string {
 func printResult(w io.Writer, res *search.Result, style markStyle) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s for %q (%.2f ms)", plural(int(res.Total), "hit", "hits"), res.Query, float64(res.Took.Microseconds())/1000)
+	if res.Corrected != "" {
+		fmt.Fprintf(&b, ", searched as %q", res.Corrected)
+	}
 	if res.Relaxed {
 		b.WriteString(": not every word matched")
 	}
