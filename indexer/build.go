@@ -254,16 +254,26 @@ func (j *job) deleteGone() error {
 
 // fullRunGCPercent is the GC target of a full run: a build allocates at a
 // high rate, and at the default 100 the collector took 12% of its CPU
-// (docs/BENCHMARKS.md); peak memory stays within the bound of issue 12.
-const fullRunGCPercent = 200
+// (docs/BENCHMARKS.md). fullRunMemoryLimit caps the heap the higher
+// target may grow to, so that peak RSS stays within 1 GB.
+const (
+	fullRunGCPercent   = 200
+	fullRunMemoryLimit = 700 << 20
+)
 
 // raiseGC sets the GC percentage to at least pct (a GOGC already higher, or
-// off, is kept) and returns the function restoring it.
+// off, is kept) under a soft memory limit of at most fullRunMemoryLimit (a
+// lower GOMEMLIMIT is kept), and returns the function restoring both.
 func raiseGC(pct int) func() {
 	prev := debug.SetGCPercent(pct)
 	if prev < 0 || prev >= pct {
 		debug.SetGCPercent(prev)
 		return func() {}
 	}
-	return func() { debug.SetGCPercent(prev) }
+	prevLimit := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(min(prevLimit, fullRunMemoryLimit))
+	return func() {
+		debug.SetGCPercent(prev)
+		debug.SetMemoryLimit(prevLimit)
+	}
 }
