@@ -68,6 +68,7 @@ func newMetrics(s *Server, raw Searcher) *metrics {
 	if s.cache != nil {
 		m.reg.MustRegister(cacheMetrics(s.cache)...)
 	}
+	m.reg.MustRegister(residentMetrics()...)
 	return m
 }
 

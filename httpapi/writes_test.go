@@ -46,3 +46,12 @@ func TestWriteFailureStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusBytes(t *testing.T) {
+	status := []byte("Name:\twensou\nVmRSS:\t  190156 kB\nRssAnon:\t   30004 kB\nRssFile:\t  160152 kB\n")
+	for field, want := range map[string]int64{"RssAnon": 30004 << 10, "RssFile": 160152 << 10, "RssShmem": 0, "Name": 0} {
+		if got := statusBytes(status, field); got != want {
+			t.Errorf("%s = %d, want %d", field, got, want)
+		}
+	}
+}
