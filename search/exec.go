@@ -75,7 +75,7 @@ type planQuery struct {
 
 func (q *planQuery) Searcher(r bsearch.Reader, so bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	so.Explain, so.IncludeTermVectors = false, false
-	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r}, derived: map[int][]docIter{},
+	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r}, derived: map[int][]docIter{}, counts: map[string]uint64{},
 		res: &execResult{reader: r, facets: newFacetAgg(q.opt.table), expand: map[string][]string{}, absent: absentTerms{}}}
 	defer x.closeAll()
 	if err := x.run(); err != nil {
@@ -124,6 +124,9 @@ type executor struct {
 	// lazy are units that do not decide what matches but score where
 	// they hold (see informative), advanced to each match.
 	lazy []docIter
+	// counts are the document frequencies of the terms opened, by field
+	// and term (absentTerms.key).
+	counts map[string]uint64
 }
 
 func (x *executor) closeAll() {
@@ -155,6 +158,7 @@ func (x *executor) termMode(field, term string, boost float64, mode postingsMode
 		x.res.absent.add(field, term)
 		return nil, nil
 	}
+	x.counts[x.res.absent.key(field, term)] = t.cost()
 	return t, nil
 }
 

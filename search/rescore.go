@@ -96,11 +96,18 @@ func (x *executor) wordScorers(w planWord, f textField) (wordScorers, error) {
 // presence opens term in the word field of f. A term of up to
 // exactFreqDocs documents is read with its frequencies (exact BM25); a
 // more frequent one for documents only, scored as one occurrence in a
-// text of the bigram field's length with the bigram field's average.
+// text of the bigram field's length with the bigram field's average. A
+// two-character word known to be in more bigram-field documents than that
+// is opened for documents only at once.
 func (x *executor) presence(f textField, term string, boost float64) (*termIter, error) {
-	t, err := x.termMode(f.words, term, boost, withFreqs)
-	if t == nil || err != nil || t.cost() <= exactFreqDocs {
-		return t, err
+	var t *termIter
+	var err error
+	if n, known := x.counts[x.res.absent.key(f.bigrams, term)]; !known || n <= exactFreqDocs {
+		// a word is in no more documents than its bigram: one open
+		t, err = x.termMode(f.words, term, boost, withFreqs)
+		if t == nil || err != nil || t.cost() <= exactFreqDocs {
+			return t, err
+		}
 	}
 	if t, err = x.termMode(f.words, term, boost, docsOnly); t == nil || err != nil {
 		return t, err
