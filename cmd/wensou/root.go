@@ -17,6 +17,6 @@ func newRoot(v buildVersion) *cobra.Command {
 	root.SetVersionTemplate("wensou {{.Version}}\n")
 	root.CompletionOptions.HiddenDefaultCmd = true // `wensou completion bash` still works
 	root.AddCommand(newIndexCmd(), newServeCmd(), newSearchCmd(), newEvalCmd(), newAnalyzeCmd(),
-		newConfigCmd(), newVersionCmd(v))
+		newConfigCmd(), newVersionCmd(v), newHealthCmd())
 	return root
 }
