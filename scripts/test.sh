@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 echo "== go vet"
 go vet ./...
 
+echo "== repository hygiene"
+bash scripts/hygiene.sh
+
 echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
@@ -27,7 +30,7 @@ if [ ${#need[@]} -gt 0 ]; then
   sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
   if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+        apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }; then
     echo "installing ${need[*]} failed (the browser test needs /usr/bin/chromium)" >&2
     exit 1
   fi
