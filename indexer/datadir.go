@@ -33,6 +33,7 @@ var ErrNoGeneration = errors.New("no index generation yet (run `wensou index` fi
 // Dir is a data directory of index generations.
 type Dir struct {
 	path string
+	bad  badGenerations // generations that failed verification (verify.go)
 }
 
 // OpenDir opens (creating if needed) the data directory at path.
@@ -251,6 +252,9 @@ func (d *Dir) Rollback() (string, error) {
 	}
 	if prev == "" {
 		return "", ErrNoPrevious
+	}
+	if err := VerifyGeneration(d.GenPath(prev)); err != nil {
+		return "", err
 	}
 	if err := verifyOpens(d.GenPath(prev)); err != nil {
 		return "", err

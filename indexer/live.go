@@ -100,11 +100,18 @@ func (h *Readers) Close() {
 	}
 }
 
-// OpenReaders opens the served generation of d.
+// OpenReaders opens the served generation of d, after verifying it
+// (VerifyGeneration). When CURRENT is missing or names a damaged
+// generation, the newest good generation is served instead (CURRENT is
+// left as it is), logged as an error; when none is good the error wraps
+// ErrNoGoodGeneration.
 func (d *Dir) OpenReaders() (*Readers, error) {
-	r, name, err := d.Open()
+	r, name, problems, err := openGood(d, func(n string) (*bluge.Reader, error) { return openCountedReader(d.GenPath(n)) })
 	if err != nil {
 		return nil, err
+	}
+	if len(problems) > 0 {
+		slog.Error("index: serving an older generation", "generation", name, "problems", joinErrors(problems))
 	}
 	return NewReaders(r, name), nil
 }
@@ -116,12 +123,15 @@ func (d *Dir) Refresh(h *Readers) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if name == h.Name() {
-		return false, nil
+	if name == h.Name() || d.bad.get(name) != nil {
+		return false, nil // a damaged generation was reported once
 	}
-	r, err := openReader(d.GenPath(name))
+	r, err := openCountedReader(d.GenPath(name))
 	if err != nil {
-		return false, fmt.Errorf("open generation %s: %w", name, err)
+		if errors.Is(err, ErrCorrupt) {
+			d.bad.mark(name, err)
+		}
+		return false, fmt.Errorf("open generation %s (still serving %s): %w", name, h.Name(), err)
 	}
 	h.Swap(r, name)
 	return true, nil

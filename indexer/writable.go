@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/blugelabs/bluge"
@@ -29,17 +31,39 @@ type Writable struct {
 	readers  *Readers
 }
 
-// OpenWritable opens the served generation of d for reading and writing.
+// OpenWritable opens the served generation of d for reading and writing,
+// after verifying it (VerifyGeneration). When CURRENT is missing or names
+// a damaged generation, the newest good generation is opened instead and
+// CURRENT switched to it, logged as an error naming what was wrong; when
+// none is good the error wraps ErrNoGoodGeneration. A damaged generation
+// is never opened as an empty index.
 func (d *Dir) OpenWritable(analysis func() Analyzers) (*Writable, error) {
 	x := &Writable{dir: d, analysis: analysis}
-	name, err := d.Current()
+	_, name, problems, err := openGood(d, func(n string) (struct{}, error) { return struct{}{}, x.openGen(n) })
 	if err != nil {
 		return nil, err
 	}
-	if err := x.openGen(name); err != nil {
-		return nil, err
+	if len(problems) > 0 {
+		slog.Error("index: serving an older generation", "generation", name, "problems", joinErrors(problems))
+		if err := d.repairCurrent(name); err != nil {
+			return nil, errors.Join(err, x.Close())
+		}
 	}
 	return x, nil
+}
+
+// repairCurrent points CURRENT at name (a fallback found good), under the
+// directory lock, unless a run switched it meanwhile.
+func (d *Dir) repairCurrent(name string) error {
+	unlock, err := d.Lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if cur, err := d.Current(); err == nil && cur != name && d.bad.get(cur) == nil {
+		return nil // a run switched to a generation not known bad: follow it later
+	}
+	return d.switchTo(name)
 }
 
 // NewMemoryWritable serves the in-memory index behind w.
@@ -56,15 +80,35 @@ func NewMemoryWritable(w *bluge.Writer, analysis func() Analyzers) (*Writable, e
 // Readers is what searches acquire readers from.
 func (x *Writable) Readers() *Readers { return x.readers }
 
+// openGen verifies generation name and opens its writer and a reader,
+// which become the served ones; on error nothing changes.
 func (x *Writable) openGen(name string) error {
-	w, err := bluge.OpenWriter(bluge.DefaultConfig(x.dir.GenPath(name)))
-	if err != nil {
-		return fmt.Errorf("open writer on %s: %w", name, err)
+	path := x.dir.GenPath(name)
+	type opened struct {
+		w *bluge.Writer
+		r *bluge.Reader
 	}
-	r, err := w.Reader()
+	o, err := openVerified(path, func() (opened, error) {
+		w, err := bluge.OpenWriter(bluge.DefaultConfig(path))
+		if err != nil && strings.Contains(err.Error(), "exclusive access") {
+			return opened{}, fmt.Errorf("open writer on %s (another server writes it?): %w", name, err)
+		}
+		if err != nil { // verified, yet bluge cannot open it: files are missing
+			return opened{}, fmt.Errorf("%w: open writer on %s: %w", ErrCorrupt, name, err)
+		}
+		r, err := w.Reader()
+		if err == nil {
+			_, err = r.Count()
+		}
+		if err != nil {
+			return opened{}, errors.Join(fmt.Errorf("%w: open reader on %s: %w", ErrCorrupt, name, err), w.Close())
+		}
+		return opened{w, r}, nil
+	})
 	if err != nil {
-		return errors.Join(fmt.Errorf("open reader on %s: %w", name, err), w.Close())
+		return err
 	}
+	w, r := o.w, o.r
 	old := x.w
 	x.w, x.gen = w, name
 	if x.readers == nil {
@@ -94,12 +138,26 @@ func (x *Writable) Follow() (bool, error) {
 	return x.follow()
 }
 
+// follow switches to the generation CURRENT names. A CURRENT gone or
+// naming a damaged generation (logged once, then remembered) leaves the
+// served one serving and taking writes.
 func (x *Writable) follow() (bool, error) {
 	name, err := x.dir.Current()
-	if err != nil || name == x.gen {
+	if errors.Is(err, ErrNoGeneration) || name == x.gen || (err == nil && x.dir.bad.get(name) != nil) {
+		return false, nil
+	}
+	if err != nil {
 		return false, err
 	}
-	return true, x.openGen(name)
+	if err := x.openGen(name); err != nil {
+		if !errors.Is(err, ErrCorrupt) {
+			return false, err
+		}
+		x.dir.bad.mark(name, err)
+		slog.Error("index: not switching to a damaged generation", "generation", name, "serving", x.gen, "err", err)
+		return false, nil
+	}
+	return true, nil
 }
 
 // Put indexes docs (replacing documents of the same ids), marked as pushed

@@ -1,0 +1,190 @@
+package indexer
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// genFiles lists generation name's files with the extension ext.
+func genFiles(t *testing.T, d *Dir, name, ext string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(d.GenPath(name), "*"+ext))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no %s files in %s: %v", ext, name, err)
+	}
+	return files
+}
+
+// flip inverts the byte at offset (from the end when negative) of path.
+func flip(t *testing.T, path string, offset int64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if offset < 0 {
+		offset += int64(len(b))
+	}
+	b[offset] ^= 0xff
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// twoGenerations builds a good generation with 3 documents, then the
+// current one with 5.
+func twoGenerations(t *testing.T) (*Dir, string, string) {
+	t.Helper()
+	d, _ := OpenDir(t.TempDir())
+	good := build(t, d, testDocs(3, "old"))
+	cur := build(t, d, testDocs(5, "new"))
+	return d, good, cur
+}
+
+// damages are the ways a served generation was found broken.
+var damages = []struct {
+	name   string
+	damage func(t *testing.T, d *Dir, cur string)
+}{
+	{"flipped segment byte", func(t *testing.T, d *Dir, cur string) { flip(t, genFiles(t, d, cur, segmentExt)[0], 100) }},
+	{"flipped segment footer", func(t *testing.T, d *Dir, cur string) { flip(t, genFiles(t, d, cur, segmentExt)[0], -10) }},
+	{"truncated segment", func(t *testing.T, d *Dir, cur string) {
+		f := genFiles(t, d, cur, segmentExt)[0]
+		if err := os.Truncate(f, 20); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{"flipped snapshot byte", func(t *testing.T, d *Dir, cur string) { flip(t, genFiles(t, d, cur, snapshotExt)[0], 5) }},
+	{"deleted snapshot", func(t *testing.T, d *Dir, cur string) { removeAll(t, genFiles(t, d, cur, snapshotExt)...) }},
+	{"deleted segment", func(t *testing.T, d *Dir, cur string) { removeAll(t, genFiles(t, d, cur, segmentExt)...) }},
+	{"deleted generation", func(t *testing.T, d *Dir, cur string) { removeAll(t, d.GenPath(cur)) }},
+	{"deleted CURRENT", func(t *testing.T, d *Dir, cur string) { removeAll(t, filepath.Join(d.Path(), currentFile)) }},
+}
+
+func removeAll(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if err := os.RemoveAll(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestDamagedGenerationFallsBack: whatever is wrong with the served
+// generation, a server (reader or writer) never panics and never serves an
+// empty index: it serves the last good generation, and a writer points
+// CURRENT at it.
+func TestDamagedGenerationFallsBack(t *testing.T) {
+	for _, tt := range damages {
+		t.Run(tt.name, func(t *testing.T) {
+			d, good, cur := twoGenerations(t)
+			tt.damage(t, d, cur)
+			want := uint64(3)
+			if tt.name == "deleted CURRENT" {
+				want = 5 // the newest generation is intact
+			}
+			h, err := d.OpenReaders()
+			if err != nil {
+				t.Fatalf("OpenReaders: %v", err)
+			}
+			if n := count(t, h); n != want {
+				t.Errorf("readers serve %d documents, want %d", n, want)
+			}
+			h.Close()
+			x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+			if err != nil {
+				t.Fatalf("OpenWritable: %v", err)
+			}
+			defer x.Close()
+			if n := count(t, x.Readers()); n != want {
+				t.Errorf("writable serves %d documents, want %d", n, want)
+			}
+			if got, _ := d.Current(); want == 3 && got != good {
+				t.Errorf("CURRENT = %s, want it repaired to %s", got, good)
+			}
+		})
+	}
+}
+
+// TestNoGoodGeneration: when every generation is damaged, opening fails
+// with ErrNoGoodGeneration naming each problem, never with a panic or an
+// empty index.
+func TestNoGoodGeneration(t *testing.T) {
+	for _, tt := range damages {
+		if tt.name == "deleted CURRENT" {
+			continue
+		}
+		t.Run(tt.name, func(t *testing.T) {
+			d, _ := OpenDir(t.TempDir())
+			cur := build(t, d, testDocs(4, "only"))
+			tt.damage(t, d, cur)
+			if _, err := d.OpenReaders(); !errors.Is(err, ErrNoGoodGeneration) {
+				t.Errorf("OpenReaders = %v, want ErrNoGoodGeneration", err)
+			}
+			x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+			if !errors.Is(err, ErrNoGoodGeneration) || !strings.Contains(err.Error(), cur) {
+				t.Errorf("OpenWritable = %v, want ErrNoGoodGeneration naming %s", err, cur)
+			}
+			if x != nil {
+				x.Close()
+			}
+		})
+	}
+}
+
+// TestFlipEveryByteNeverPanics flips each byte of a small segment in turn
+// (every 7th, to stay quick): opening fails cleanly every time.
+func TestFlipEveryByteNeverPanics(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	cur := build(t, d, testDocs(2, "tiny"))
+	seg := genFiles(t, d, cur, segmentExt)[0]
+	orig, err := os.ReadFile(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := 0; off < len(orig); off += 7 {
+		b := append([]byte(nil), orig...)
+		b[off] ^= 0x5a
+		if err := os.WriteFile(seg, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d.bad = badGenerations{} // a fresh server each time
+		if _, err := d.OpenReaders(); !errors.Is(err, ErrNoGoodGeneration) {
+			t.Fatalf("byte %d flipped: OpenReaders = %v, want ErrNoGoodGeneration", off, err)
+		}
+	}
+}
+
+// TestRefreshSkipsDamaged: a server following CURRENT does not switch to
+// a damaged generation; it keeps serving the good one.
+func TestRefreshSkipsDamaged(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	build(t, d, testDocs(3, "a"))
+	h, err := d.OpenReaders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	next := build(t, d, testDocs(6, "b"))
+	flip(t, genFiles(t, d, next, segmentExt)[0], 50)
+	if switched, err := d.Refresh(h); switched || err == nil {
+		t.Errorf("Refresh to a damaged generation = %v, %v; want an error, no switch", switched, err)
+	}
+	if switched, err := d.Refresh(h); switched || err != nil {
+		t.Errorf("second Refresh = %v, %v; want it remembered", switched, err)
+	}
+	if switched, err := x.Follow(); switched || err != nil {
+		t.Errorf("Follow to a damaged generation = %v, %v; want no switch, no error", switched, err)
+	}
+	if n := count(t, h); n != 3 {
+		t.Errorf("serving %d documents, want the good 3", n)
+	}
+}
