@@ -39,6 +39,9 @@ type Document struct {
 	Related   []Link    `json:"related,omitempty"`
 	Source    string    `json:"source,omitempty"`
 	Hash      string    `json:"hash,omitempty"`
+	// Fields are the document's own fields beyond these (a poem's author),
+	// by lower-case name: from JSON and JSONL sources and pushes.
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // HashBytes returns the hex SHA-256 of b, the form of Document.Hash.

@@ -27,7 +27,23 @@ type JSONInput struct {
 	Headings  []string       `json:"headings"`
 	Published string         `json:"published"` // RFC 3339, "2006-01-02 15:04:05" or "2006-01-02"
 	Related   []RelatedInput `json:"related"`
+	// Fields are the object's other top-level keys with a string, number
+	// or boolean value, or an array of strings (joined by newlines): the
+	// document's own fields (the poetry corpus's author), kept and indexed
+	// (see Document.Fields). Keys are lower-cased; other values are ignored.
+	Fields map[string]string `json:"-"`
 }
+
+// knownKeys are the JSONInput keys that are not Fields.
+var knownKeys = map[string]bool{"id": true, "kind": true, "url": true, "title": true, "body": true,
+	"headings": true, "published": true, "related": true, "hash": true, "source": true}
+
+// Bounds of a document's own fields.
+const (
+	MaxFields     = 32   // fields kept per document
+	maxFieldName  = 32   // bytes of a field name
+	maxFieldRunes = 4096 // characters of a field value
+)
 
 // RelatedInput is one related entry: a {"title","url"} object or a plain
 // title string.
@@ -60,7 +76,79 @@ func (in *JSONInput) UnmarshalJSON(b []byte) error {
 	}
 	*in = JSONInput(aux.plain)
 	in.ID = string(aux.ID)
-	return nil
+	fields, err := extraFields(b)
+	in.Fields = fields
+	return err
+}
+
+// extraFields collects the object's keys that are not JSONInput's own.
+func extraFields(b []byte) (map[string]string, error) {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, err
+	}
+	var out map[string]string
+	var nested map[string]string // "fields": {…}, as Document marshals them
+	if raw, ok := all["fields"]; ok {
+		_ = json.Unmarshal(raw, &nested) // not an object of strings: ignored
+		delete(all, "fields")
+	}
+	for k, v := range nested {
+		all[k], _ = json.Marshal(v)
+	}
+	for k, raw := range all {
+		name := strings.ToLower(k)
+		if knownKeys[name] || !validFieldName(name) || len(out) >= MaxFields {
+			continue
+		}
+		if v, ok := fieldValue(raw); ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = v
+		}
+	}
+	return out, nil
+}
+
+// validFieldName accepts names of letters, digits and _ (at most
+// maxFieldName bytes).
+func validFieldName(name string) bool {
+	if name == "" || len(name) > maxFieldName {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldValue renders a field's JSON value as text; ok false for null,
+// objects and arrays of anything but strings.
+func fieldValue(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "", false
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return "", false
+		}
+		return s, true
+	case '[':
+		var ss []string
+		if json.Unmarshal(raw, &ss) != nil {
+			return "", false
+		}
+		return strings.Join(ss, "\n"), true
+	case '{', 'n':
+		return "", false
+	}
+	return string(raw), true // a number or a boolean, as written
 }
 
 // flexString is a JSON string that also accepts a number (an id of 42).
@@ -147,6 +235,7 @@ func (in JSONInput) Document(opt Options) (Document, error) {
 		d.Published = t
 	}
 	d.Related = in.related(absURL(d.URL))
+	d.Fields = cleanFields(in.Fields)
 	d.ID = in.id(d, opt)
 	if err := CheckID(d.ID); err != nil {
 		return Document{}, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -172,4 +261,19 @@ func (in JSONInput) id(d Document, opt Options) string {
 		return relatedID(Link{Title: d.Title, URL: d.URL})
 	}
 	return articleID(opt, d.URL, d.Title, d.Body)
+}
+
+// cleanFields cleans field values as titles are cleaned, capped; empty
+// values are dropped.
+func cleanFields(in map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range in {
+		if v = capRunes(cleanBlock(v), maxFieldRunes); v != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -1,8 +1,10 @@
 package corpus
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"runtime"
 	"strings"
 	"testing"
@@ -168,5 +170,35 @@ func TestJSONLReaderBoundedMemory(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
 		t.Errorf("allocated %d MB for a skipped line", grew>>20)
+	}
+}
+
+func TestJSONFields(t *testing.T) {
+	tests := []struct {
+		in   string
+		want map[string]string
+	}{
+		{`{"id":"p1","title":"静夜思","author":"李白"}`, map[string]string{"author": "李白"}},
+		{`{"id":"p1","title":"t","Author":" 李白 ","tags":["分期","租机"],"price":199,"ok":true}`,
+			map[string]string{"author": "李白", "tags": "分期\n租机", "price": "199", "ok": "true"}},
+		{`{"id":"p1","title":"t","fields":{"author":"杜甫"}}`, map[string]string{"author": "杜甫"}},
+		{`{"id":"p1","title":"t","meta":{"a":1},"none":null,"bad-name":"x","empty":""}`, nil},
+	}
+	for _, tt := range tests {
+		d, err := DecodeJSON([]byte(tt.in), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if !maps.Equal(d.Fields, tt.want) {
+			t.Errorf("%s: fields %v, want %v", tt.in, d.Fields, tt.want)
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := DecodeJSON(b, Options{})
+		if err != nil || !maps.Equal(back.Fields, d.Fields) {
+			t.Errorf("%s: round trip %v (%v), want %v", tt.in, back.Fields, err, d.Fields)
+		}
 	}
 }

@@ -3,6 +3,8 @@ package indexer
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +38,29 @@ const (
 	FieldTitleKey      = "title_key" // corpus.NormalizeTitle(title), keyword: finds related entries by title
 	FieldTitlePrefix   = "title_pre" // Analyzers.TitlePrefixes of the title: suggestions, one term per typed text
 )
+
+// FieldOwnPrefix starts the index fields of a document's own fields
+// (corpus.Document.Fields): OwnFields("author") = "f.author" (its words,
+// stored) and "f.author.bg" (its bigrams, with positions), analysed like
+// the title and the body. Search looks for query words in them at the
+// weights of search.Config.FieldWeights.
+const FieldOwnPrefix = "f."
+
+// OwnFields returns the word and bigram field names of the own field name.
+func OwnFields(name string) (words, bigrams string) {
+	return FieldOwnPrefix + name, FieldOwnPrefix + name + ownBigramSuffix
+}
+
+// ownBigramSuffix ends the bigram field of an own field; a field name
+// never holds a '.', so no own field's words can end with it.
+const ownBigramSuffix = ".bg"
+
+// IsOwnWords reports whether an index field holds an own field's words,
+// and which.
+func IsOwnWords(field string) (string, bool) {
+	name, ok := strings.CutPrefix(field, FieldOwnPrefix)
+	return name, ok && !strings.Contains(name, ".")
+}
 
 // OriginAPI marks documents pushed through the API: they are carried over
 // into every new generation, so a rebuild from files keeps them.
@@ -78,6 +103,10 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 		return nil, fmt.Errorf("document %s: %w", d.ID, err)
 	}
 	addPublished(doc, d.Published)
+	for _, name := range slices.Sorted(maps.Keys(d.Fields)) {
+		words, bigrams := OwnFields(name)
+		addText(doc, words, bigrams, d.Fields[name], a, true)
+	}
 	if origin != "" {
 		doc.AddField(bluge.NewKeywordField(FieldOrigin, origin).StoreValue())
 	}

@@ -58,6 +58,13 @@ func setStored(d *corpus.Document, field string, value []byte) error {
 		t, err := time.Parse(time.RFC3339, s)
 		d.Published = t
 		return err
+	default:
+		if name, ok := IsOwnWords(field); ok {
+			if d.Fields == nil {
+				d.Fields = map[string]string{}
+			}
+			d.Fields[name] = s
+		}
 	}
 	return nil
 }
