@@ -111,6 +111,8 @@ type builder struct {
 	// is analysed once however many clauses and fields use it (nil:
 	// analyse every time).
 	memo *analysisMemo
+	// own are the served index's own fields (see ownfields.go).
+	own []textField
 }
 
 // analysisMemo holds the analyses of one request's texts by analyzer.

@@ -35,6 +35,10 @@ type Config struct {
 	// it the best documents seen so far are ranked and returned, marked
 	// partial, instead of running on or failing.
 	Budget time.Duration
+	// FieldWeights weighs the documents' own fields (the config's fields:
+	// author weight 2) by name; a field it does not name weighs
+	// DefaultOwnWeight, a negative weight is not searched.
+	FieldWeights map[string]float64
 }
 
 func (c Config) withDefaults() Config {
@@ -65,6 +69,7 @@ type Engine struct {
 	facets    facetCache
 	titleKeys titleKeyCache
 	suffixes  suffixCache
+	own       ownFieldCache
 	cache     *resultCache // nil: disabled
 }
 
@@ -178,6 +183,10 @@ func (e *Engine) CacheStats() CacheStats { return e.cache.snapshot() }
 // run searches with every clause required, then, when that finds nothing
 // and the query has more than one required unit, with any unit.
 func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, req Request) (*Result, error) {
+	var err error
+	if b.own, err = e.ownFields(r); err != nil {
+		return nil, err
+	}
 	lm, err := e.literals(ctx, r, b, q)
 	if err != nil {
 		return nil, err

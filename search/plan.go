@@ -106,7 +106,7 @@ func topIndexes(v []int, n int) []bool {
 }
 
 func (b builder) planClause(c Clause) planClause {
-	pc := planClause{fields: b.w.fields(c.Field), phrase: c.Phrase}
+	pc := planClause{fields: b.fields(c.Field), phrase: c.Phrase}
 	pc.all = b.grams(c.Text)
 	pc.seq = capSeq(pc.all)
 	for _, w := range b.words(c.Text) {
