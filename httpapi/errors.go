@@ -76,6 +76,7 @@ var errorKinds = []struct {
 	{errEmptyText, http.StatusBadRequest, "empty_text"},
 	{errTextLong, http.StatusBadRequest, "text_too_long"},
 	{indexer.ErrNoSpace, http.StatusInsufficientStorage, "insufficient_storage"},
+	{indexer.ErrNoGoodGeneration, http.StatusServiceUnavailable, "index_unavailable"},
 	{indexer.ErrBusy, http.StatusConflict, "busy"},
 	{indexer.ErrNoSources, http.StatusConflict, "no_sources"},
 	{search.ErrNotFound, http.StatusNotFound, "not_found"},

@@ -41,9 +41,16 @@ func (g *generation) release() {
 // Readers holds the reader searches use and swaps it without failing or
 // cutting a search in flight. It satisfies search.Readers.
 type Readers struct {
-	mu  sync.Mutex
-	cur *generation
+	mu   sync.Mutex
+	cur  *generation
+	down error // why there is no reader yet (UnavailableReaders)
 }
+
+// UnavailableReaders holds no reader yet: Acquire returns reason until a
+// Swap (a Refresh finding a good generation) brings one. A server started
+// over a data directory without a good generation serves with it, so that
+// /readyz answers 503 with the reason instead of the process failing.
+func UnavailableReaders(reason error) *Readers { return &Readers{down: reason} }
 
 // ErrClosed is returned by Acquire after Close.
 var ErrClosed = errors.New("index is closed")
@@ -58,7 +65,11 @@ func (h *Readers) Acquire() (*bluge.Reader, func(), error) {
 	h.mu.Lock()
 	g := h.cur
 	if g == nil {
+		err := h.down
 		h.mu.Unlock()
+		if err != nil {
+			return nil, nil, err
+		}
 		return nil, nil, ErrClosed
 	}
 	g.acquire()
@@ -93,7 +104,7 @@ func (h *Readers) Swap(r *bluge.Reader, name string) {
 func (h *Readers) Close() {
 	h.mu.Lock()
 	old := h.cur
-	h.cur = nil
+	h.cur, h.down = nil, nil
 	h.mu.Unlock()
 	if old != nil {
 		old.release()

@@ -75,6 +75,7 @@ func analysisEngine(cfg segment.Config) (*search.Engine, error) {
 type backendConfig struct {
 	dir      string
 	writable bool
+	serving  bool // a server: no good generation starts it unready (/readyz 503) instead of failing
 	segment  segment.Config
 	sources  []string
 }
@@ -98,6 +99,9 @@ func openBackendWith(ctx context.Context, cfg backendConfig) (*backend, error) {
 	default:
 		err = b.openDir(dir)
 	}
+	if cfg.serving && errors.Is(err, indexer.ErrNoGoodGeneration) {
+		err = b.openUnavailable(dir, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +124,21 @@ func (b *backend) openDir(path string) error {
 		return fmt.Errorf("index %s: %w", path, err)
 	}
 	b.dir, b.readers, b.close = d, h, h.Close
+	return nil
+}
+
+// openUnavailable serves no index yet: every generation of path is
+// damaged (reason). Searches and /readyz answer 503 with the reason,
+// writes are disabled, and the server follows CURRENT: the first good
+// generation a run writes is served.
+func (b *backend) openUnavailable(path string, reason error) error {
+	d, err := indexer.OpenDir(path)
+	if err != nil {
+		return errors.Join(reason, err)
+	}
+	slog.Error("index: no usable generation; serving nothing until a good one is written", "index", path, "err", reason)
+	b.dir, b.readers, b.writable = d, indexer.UnavailableReaders(reason), nil
+	b.close = b.readers.Close
 	return nil
 }
 

@@ -89,7 +89,7 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	}
 
 	b, err := openBackendWith(ctx, backendConfig{
-		dir: c.Index, writable: c.AdminKey != "", sources: c.Sources,
+		dir: c.Index, writable: c.AdminKey != "", serving: true, sources: c.Sources,
 		segment: c.Segment(dictCacheDir(), func(err error) { logger.Warn("dictionary cache", "err", err) }),
 	})
 	if err != nil {
@@ -106,7 +106,10 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 
 	deps := httpapi.Deps{Searcher: b.engine, Generation: b.readers.Name}
 	if c.AdminKey != "" {
-		deps.Writer, deps.Admin = b.writable, b
+		deps.Admin = b
+		if b.writable != nil { // nil: no good generation to write to (openUnavailable)
+			deps.Writer = b.writable
+		}
 	}
 	srv, err := httpapi.New(c.HTTP(logger), deps)
 	if err != nil {
