@@ -70,6 +70,13 @@ type Config struct {
 		MaxBytes   int64 `yaml:"max_bytes"`
 	} `yaml:"cache"`
 
+	// Fields declares the documents' own fields (JSON/JSONL keys beyond
+	// id, url, title, body, published, related: a poem's author). Every own
+	// field is kept and indexed; a declared text field is searched at its
+	// weight (default search.DefaultOwnWeight), searchable: false keeps it
+	// out of searches.
+	Fields []Field `yaml:"fields"`
+
 	Popular struct { // 大家都在搜 on the search page (httpapi.PopularConfig)
 		Seed     []string `yaml:"seed"`      // shown while the query log has too few queries
 		Deny     []string `yaml:"deny"`      // never shown: a query containing one of these
@@ -179,6 +186,17 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 	}
 }
 
+// Field is one declared own field of the documents.
+type Field struct {
+	Name string `yaml:"name"`
+	// Type is text (the default: full Chinese analysis); keyword, number
+	// and date are accepted for the schema to come and indexed as text.
+	Type string `yaml:"type"`
+	// Searchable, default true: query words are looked for in it.
+	Searchable *bool   `yaml:"searchable"`
+	Weight     float64 `yaml:"weight"` // default search.DefaultOwnWeight
+}
+
 // Search is the engine's part of c.
 func (c Config) Search() search.Config {
 	return search.Config{
@@ -186,7 +204,25 @@ func (c Config) Search() search.Config {
 		MaxWindow: c.Limits.MaxWindow,
 		Cache: search.CacheConfig{Disabled: c.Cache.Disabled, MaxEntries: c.Cache.MaxEntries,
 			MaxBytes: c.Cache.MaxBytes},
+		FieldWeights: c.fieldWeights(),
 	}
+}
+
+// fieldWeights maps the declared fields to their search weights (-1: not
+// searched).
+func (c Config) fieldWeights() map[string]float64 {
+	if len(c.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]float64, len(c.Fields))
+	for _, f := range c.Fields {
+		w := f.Weight
+		if f.Searchable != nil && !*f.Searchable {
+			w = -1
+		}
+		out[strings.ToLower(f.Name)] = w
+	}
+	return out
 }
 
 // Segment is the analysis part of c: its dictionaries, with a built word

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -130,6 +131,12 @@ func (f field) set(s string) error {
 		}
 		v.SetFloat(n)
 	case reflect.Slice:
+		if v.Type().Elem().Kind() != reflect.String { // fields: a JSON list of objects
+			if err := json.Unmarshal([]byte(s), v.Addr().Interface()); err != nil {
+				return fmt.Errorf("%s: not a JSON list: %w", f.key, err)
+			}
+			return nil
+		}
 		v.Set(reflect.ValueOf(splitList(s)))
 	default:
 		return fmt.Errorf("%s: cannot be set from text", f.key)

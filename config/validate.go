@@ -36,7 +36,53 @@ func (c Config) Validate() (warnings []string, err error) {
 	c.checkTimeouts(&p)
 	c.checkLimits(&p)
 	c.checkRest(&p)
+	c.checkFields(&p)
 	return p.warnings, errors.Join(p.errs...)
+}
+
+// checkFields validates the declared own fields.
+func (c Config) checkFields(p *problems) {
+	seen := map[string]bool{}
+	for i, f := range c.Fields {
+		name := strings.ToLower(f.Name)
+		switch {
+		case !validFieldName(name):
+			p.bad("fields[%d].name %q: letters, digits and _ only, at most 32 bytes", i, f.Name)
+		case seen[name]:
+			p.bad("fields[%d].name %q: declared twice", i, f.Name)
+		case isFixedField(name):
+			p.bad("fields[%d].name %q: a field every document has already", i, f.Name)
+		}
+		seen[name] = true
+		switch f.Type {
+		case "", "text", "keyword", "number", "date":
+		default:
+			p.bad("fields[%d].type %q: text, keyword, number or date", i, f.Type)
+		}
+		if f.Weight < 0 || f.Weight > 100 {
+			p.bad("fields[%d].weight %v: between 0 (default) and 100", i, f.Weight)
+		}
+	}
+}
+
+func validFieldName(name string) bool {
+	if name == "" || len(name) > 32 {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isFixedField(name string) bool {
+	switch name {
+	case "id", "kind", "url", "title", "body", "headings", "published", "related", "hash", "source", "fields":
+		return true
+	}
+	return false
 }
 
 func (c Config) checkListeners(p *problems) {
