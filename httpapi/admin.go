@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -74,11 +75,20 @@ func (s *Server) startJob(c *gin.Context, start func() (indexer.Job, error)) {
 		fail(c, err)
 		return
 	}
-	status := http.StatusOK
-	if j.State == indexer.JobFailed {
-		status = http.StatusInternalServerError
+	writeJSON(c, jobStatus(j), j)
+}
+
+// jobStatus is the status of a finished job's response: 200 done, 507
+// when it failed for a full disk (indexer.ErrNoSpace: retry once space is
+// freed), else 500.
+func jobStatus(j indexer.Job) int {
+	switch {
+	case j.State != indexer.JobFailed:
+		return http.StatusOK
+	case strings.Contains(j.Error, indexer.ErrNoSpace.Error()):
+		return http.StatusInsufficientStorage
 	}
-	writeJSON(c, status, j)
+	return http.StatusInternalServerError
 }
 
 // job handles GET /api/admin/jobs/:id.

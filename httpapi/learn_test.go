@@ -75,7 +75,7 @@ func TestSuggestionPoisoningHTTP(t *testing.T) {
 	}
 	for _, ip := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"} {
 		searchAs("/api/search?q="+pq("注销 领取内部额度"), ip) // denied
-		searchAs("/api/search?q="+pq(spam), ip)          // contact details
+		searchAs("/api/search?q="+pq(spam), ip)        // contact details
 	}
 	if got := suggestions(); len(got) != 0 {
 		t.Fatalf("suggestions for 注销 after spam = %q, want none learned", got)

@@ -55,3 +55,18 @@ func TestStatusBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestJobStatus(t *testing.T) {
+	for _, tt := range []struct {
+		job  indexer.Job
+		want int
+	}{
+		{indexer.Job{State: indexer.JobDone}, 200},
+		{indexer.Job{State: indexer.JobFailed, Error: "reanalyze: " + indexer.ErrNoSpace.Error() + ": write x.seg: no space left on device"}, 507},
+		{indexer.Job{State: indexer.JobFailed, Error: "no sources"}, 500},
+	} {
+		if got := jobStatus(tt.job); got != tt.want {
+			t.Errorf("jobStatus(%+v) = %d, want %d", tt.job, got, tt.want)
+		}
+	}
+}

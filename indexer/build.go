@@ -74,7 +74,7 @@ func (d *Dir) runLocked(ctx context.Context, docs <-chan corpus.Document, a Anal
 	j := &job{dir: d, name: name, tmp: d.GenPath(name + tmpSuffix), a: a, opt: opt.withDefaults()}
 	err = j.run(ctx, docs, incremental)
 	if err != nil {
-		return "", j.changes, errors.Join(err, os.RemoveAll(j.tmp))
+		return "", j.changes, noSpace(errors.Join(err, os.RemoveAll(j.tmp)))
 	}
 	if j.noop {
 		return j.base, j.changes, errors.Join(os.RemoveAll(j.tmp))
