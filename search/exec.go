@@ -75,7 +75,7 @@ type planQuery struct {
 
 func (q *planQuery) Searcher(r bsearch.Reader, so bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	so.Explain, so.IncludeTermVectors = false, false
-	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r}, derived: map[int][]docIter{}, counts: map[string]uint64{},
+	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r}, derived: map[int][]docIter{}, counts: map[string]uint64{}, wordless: map[int]uint64{},
 		res: &execResult{reader: r, facets: newFacetAgg(q.opt.table), expand: map[string][]string{}, absent: absentTerms{}}}
 	defer x.closeAll()
 	if err := x.run(); err != nil {
@@ -127,6 +127,9 @@ type executor struct {
 	// counts are the document frequencies of the terms opened, by field
 	// and term (absentTerms.key).
 	counts map[string]uint64
+	// wordless has, by clause, bit j set when a word of the clause is in
+	// no document's field j (see noteAbsent).
+	wordless map[int]uint64
 }
 
 func (x *executor) closeAll() {
@@ -196,7 +199,7 @@ func (x *executor) grams(field string, gs []gram, boost float64) (docIter, error
 	}
 	terms := make([]*termIter, 0, len(gs))
 	offs := make([]int, 0, len(gs))
-	for _, g := range gs {
+	for _, g := range x.unknownFirst(field, gs) {
 		t, err := x.term(field, g.term, boost, true)
 		if err != nil || t == nil {
 			return nil, err
@@ -204,6 +207,21 @@ func (x *executor) grams(field string, gs []gram, boost float64) (docIter, error
 		terms, offs = append(terms, t), append(offs, g.off)
 	}
 	return newPhraseIter(terms, offs, boost), nil
+}
+
+// unknownFirst orders gs for opening: grams this search has not seen in
+// field first (the likeliest to be absent, which ends the phrase before
+// the others are opened), then the rarest known ones.
+func (x *executor) unknownFirst(field string, gs []gram) []gram {
+	out := slices.Clone(gs)
+	count := func(g gram) uint64 {
+		if n, ok := x.counts[x.res.absent.key(field, g.term)]; ok {
+			return n
+		}
+		return 0
+	}
+	slices.SortStableFunc(out, func(a, b gram) int { return cmpU64(count(a), count(b)) })
+	return out
 }
 
 // anyOf is the disjunction of the non-nil iterators; nil when none.
@@ -492,6 +510,7 @@ func (x *executor) units() ([]unit, error) {
 				if len(c.words) == 1 && slices.Equal(w.grams, c.seq) {
 					x.derived[i] = per // the clause is this one word: held as typed where the word is
 				}
+				x.noteAbsent(i, per)
 			}
 		}
 		if err != nil {
@@ -605,12 +624,27 @@ func (x *executor) containment() (*containment, error) {
 
 // containIter is the iterator telling whether clause i is held as typed
 // in field j: the match tree's own when the clause's unit already is that
-// (positioned on every match, never ahead of it), else a new one.
+// (positioned on every match, never ahead of it), none when one of the
+// clause's words is in no document's field j, else a new one.
 func (x *executor) containIter(i, j int, f textField, pc planClause) (docIter, error) {
 	if per, ok := x.derived[i]; ok && j < len(per) {
 		return per[j], nil
 	}
+	if x.wordless[i]&(1<<j) != 0 {
+		return nil, nil
+	}
 	return x.grams(f.bigrams, pc.seq, 1)
+}
+
+// noteAbsent records the fields of clause i where a word's own grams are
+// in no document (per: its per-field iterators): the clause cannot be
+// held as typed there.
+func (x *executor) noteAbsent(i int, per []docIter) {
+	for j, it := range per {
+		if it == nil && j < 64 {
+			x.wordless[i] |= 1 << j
+		}
+	}
 }
 
 // bonus returns the containment bonus of doc, adding it by field to fs.

@@ -94,6 +94,7 @@ const (
 // newTermIter opens term in field; a term the field lacks gives an empty
 // iterator. bluge's postings advance by walking every posting in between
 // unless they are opened docsOnly.
+
 func newTermIter(r bsearch.Reader, field, term string, boost float64, mode postingsMode, stats *fieldStats) (*termIter, error) {
 	pi, err := r.PostingsIterator([]byte(term), field, mode != docsOnly, mode != docsOnly, mode == withLocs)
 	if err != nil {

@@ -33,8 +33,9 @@ type clauseScorers struct {
 
 func (x *executor) clauseScorers(c planClause) (clauseScorers, error) {
 	var cs clauseScorers
-	words := append(slices.Clone(c.words), c.opt...)
-	for _, w := range words {
+	// Only the significant words: a clause's single characters are in
+	// every document that holds it as typed, and weigh little elsewhere.
+	for _, w := range c.words {
 		per := make([]wordScorers, len(c.fields))
 		for j, f := range c.fields {
 			ws, err := x.wordScorers(w, f)
