@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -134,8 +135,21 @@ func (s *Server) limitInFlight(c *gin.Context) {
 
 // acquireSlot takes one of the client's slots, then a query slot, or sets
 // Retry-After and returns errClientBusy or errOverloaded. On success it
-// returns the function that gives both back.
+// puts the slot in the request context (a search running past its
+// deadline holds it too: deadline.go) and returns the request's release.
 func (s *Server) acquireSlot(c *gin.Context) (func(), error) {
+	free, err := s.takeSlots(c)
+	if err != nil {
+		return nil, err
+	}
+	sl := &slot{refs: 1, free: free}
+	c.Request = c.Request.WithContext(context.WithValue(c.Request.Context(), slotKey{}, sl))
+	return sl.done, nil
+}
+
+// takeSlots takes the client's slot and a query slot and returns the
+// function that gives both back.
+func (s *Server) takeSlots(c *gin.Context) (func(), error) {
 	mine, ok := s.perClient.acquire(c.Request.Context(), clientKey(c.ClientIP()), s.cfg.QueueWait)
 	if !ok {
 		s.metrics.overloaded.Inc()

@@ -226,7 +226,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.cache, _ = deps.Searcher.(CachingSearcher)
 	s.initLearning(deps.Searcher)
 	s.metrics = newMetrics(s, deps.Searcher)
-	s.searcher = s.metrics.instrument(deps.Searcher)
+	s.searcher = s.metrics.instrument(bounded(deps.Searcher))
 	r := gin.New()
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
