@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mattn/go-runewidth"
-
 	"github.com/wensou/wensou/search"
 )
 
@@ -52,7 +50,7 @@ func assertAligned(t *testing.T, s string) {
 		if line == "" {
 			return
 		}
-		if w := runewidth.StringWidth(line); width == 0 {
+		if w := displayWidth(line); width == 0 {
 			width = w
 		} else if w != width {
 			t.Errorf("line %q is %d columns wide, the header %d", line, w, width)
@@ -72,6 +70,20 @@ func TestEvalCommand(t *testing.T) {
 		}
 		if !strings.Contains(out, tt.want) {
 			t.Errorf("%s: output lacks %q:\n%s", tt.file, tt.want, out)
+		}
+	}
+}
+
+func TestDisplayWidth(t *testing.T) {
+	tests := []struct {
+		s    string
+		want int
+	}{
+		{"", 0}, {"abc", 3}, {"注销", 4}, {"ｚｆｂ", 6}, {"网贷?", 5}, {"，", 2}, {"e\u0301", 1}, {"a\u200bb", 2}, {"\t", 0}, {"😀", 2},
+	}
+	for _, tt := range tests {
+		if got := displayWidth(tt.s); got != tt.want {
+			t.Errorf("displayWidth(%q) = %d, want %d", tt.s, got, tt.want)
 		}
 	}
 }
