@@ -406,7 +406,7 @@ func (s *Server) fillResults(c *gin.Context, d *pageData, req search.Request, re
 	st.Page, st.Size = req.Page, req.Size
 	d.State = st
 	d.Total, d.Relaxed = res.Total, res.Relaxed
-	d.TookMS = strconv.FormatFloat(float64(res.Took.Microseconds())/1000, 'f', 1, 64)
+	d.TookMS = tookLabel(res.Took)
 	for _, h := range res.Hits {
 		d.Hits = append(d.Hits, pageHit{
 			TitleHTML:   template.HTML(h.TitleHTML), // escaped and marked by search.Mark

@@ -3,7 +3,9 @@ package httpapi
 import (
 	"maps"
 	"math"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wensou/wensou/search"
 )
@@ -92,4 +94,22 @@ func presentResult(res *search.Result) *search.Result {
 	r := *res
 	r.Hits = presentHits(res.Hits)
 	return &r
+}
+
+// tookLabel is a search's time in milliseconds as the page's footer shows
+// it: two significant digits, so that a result from the cache (a few
+// microseconds) reads 0.012, not 0.0.
+func tookLabel(d time.Duration) string {
+	ms := float64(d.Nanoseconds()) / 1e6
+	switch {
+	case ms >= 10:
+		return strconv.FormatFloat(ms, 'f', 0, 64)
+	case ms >= 1:
+		return strconv.FormatFloat(ms, 'f', 1, 64)
+	case ms >= 0.1:
+		return strconv.FormatFloat(ms, 'f', 2, 64)
+	case ms >= 0.001:
+		return strconv.FormatFloat(ms, 'f', 3, 64)
+	}
+	return "<0.001"
 }

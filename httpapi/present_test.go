@@ -3,6 +3,7 @@ package httpapi
 import (
 	"math"
 	"testing"
+	"time"
 
 	"github.com/wensou/wensou/search"
 )
@@ -50,5 +51,16 @@ func TestPresentHitCopies(t *testing.T) {
 	}
 	if presentHits(nil) != nil {
 		t.Error("presentHits(nil) is not nil (the JSON would change from null to [])")
+	}
+}
+
+func TestTookLabel(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{{0, "<0.001"}, {12 * time.Microsecond, "0.012"}, {340 * time.Microsecond, "0.34"}, {2345 * time.Microsecond, "2.3"}, {57 * time.Millisecond, "57"}} {
+		if got := tookLabel(tt.d); got != tt.want {
+			t.Errorf("tookLabel(%v) = %q, want %q", tt.d, got, tt.want)
+		}
 	}
 }
