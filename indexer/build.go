@@ -109,6 +109,9 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 	if err == nil && incremental {
 		err = j.deleteGone()
 	}
+	if err == nil && j.opt.Retract != nil {
+		err = j.retract(j.opt.Retract())
+	}
 	if err == nil && len(j.ids) == 0 {
 		err = ErrEmptyBuild
 	}
@@ -230,6 +233,32 @@ func (j *job) classify(doc corpus.Document) bool {
 		j.changes.Updated++
 	}
 	return true
+}
+
+// retract deletes ids the run wrote but must not keep.
+func (j *job) retract(ids []string) error {
+	b := bluge.NewBatch()
+	n := 0
+	for _, id := range ids {
+		if !j.ids[id] {
+			continue
+		}
+		b.Delete(bluge.Identifier(id))
+		delete(j.ids, id)
+		if _, existed := j.old[id]; existed {
+			j.changes.Deleted++
+		} else {
+			j.changes.Added--
+		}
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	if err := j.w.Batch(b); err != nil {
+		return fmt.Errorf("retract %d documents: %w", n, err)
+	}
+	return nil
 }
 
 // deleteGone deletes documents of sources that this run did not see.

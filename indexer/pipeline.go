@@ -35,6 +35,10 @@ type Options struct {
 	MergeFanIn int
 	// Progress, when set, is called after every batch with the running count.
 	Progress func(documents int, bytes int64)
+	// Retract, when set, is called once every document has been written
+	// and returns ids the run must not keep (a form of an article that a
+	// later form with a URL replaced, see Report.Retracted).
+	Retract func() []string
 }
 
 func (o Options) withDefaults() Options {

@@ -32,6 +32,13 @@ func (d *Dir) IndexSources(ctx context.Context, sources []string, src SourceOpti
 	if full {
 		run = d.Build
 	}
+	opt.Retract = func() []string { // called once docs is drained: Read is ending
+		<-done
+		if rep == nil {
+			return nil
+		}
+		return rep.Retracted()
+	}
 	name, ch, err := run(ctx, docs, a, opt)
 	if err != nil {
 		cancel()

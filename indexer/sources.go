@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,9 +42,76 @@ type Report struct {
 	Related  int64  `json:"related"`
 	Bytes    int64  `json:"bytes"`
 	Skipped  []Skip `json:"skipped,omitempty"`
-	mu       sync.Mutex
-	light    []corpus.Document
-	seen     map[string]string // id → source of its first document
+	// Duplicates are the articles dropped as another form of an article of
+	// the same run (the same title and text: x.html and x.txt); the form
+	// with a URL is kept.
+	Duplicates []Duplicate `json:"duplicates,omitempty"`
+	mu         sync.Mutex
+	light      []corpus.Document
+	seen       map[string]string // id → source of its first document
+	forms      map[string]form   // content key → the article kept
+	retracted  []string          // ids sent, then replaced by a form with a URL
+}
+
+// Duplicate is one article dropped for another form of it.
+type Duplicate struct {
+	Kept    string `json:"kept"`
+	Dropped string `json:"dropped"`
+	Source  string `json:"source"` // of the dropped one
+}
+
+// form is the article kept for a content key.
+type form struct {
+	id, source string
+	url        bool
+}
+
+// formKey identifies an article by its normalised title and its text
+// without white space: two forms of one article (HTML and text) share it.
+func formKey(d corpus.Document) string {
+	var b strings.Builder
+	b.WriteString(corpus.NormalizeTitle(d.Title))
+	b.WriteByte(0)
+	for _, f := range strings.Fields(d.Body) {
+		b.WriteString(f)
+	}
+	return corpus.HashBytes([]byte(b.String()))
+}
+
+// Retracted returns the ids of documents Read sent and then replaced by
+// another form of the same article: the run deletes them before it
+// commits. Call it after Read has returned.
+func (r *Report) Retracted() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.retracted)
+}
+
+// sameForm decides for an article whether it is another form of one
+// already seen: false to drop it; true to send it, having retracted the
+// one kept before when this one has a URL and that one had none.
+func (r *Report) sameForm(d corpus.Document) bool {
+	if d.Kind != corpus.KindArticle || d.Title == "" {
+		return true
+	}
+	key := formKey(d)
+	if r.forms == nil {
+		r.forms = map[string]form{}
+	}
+	prev, dup := r.forms[key]
+	if !dup {
+		r.forms[key] = form{id: d.ID, source: d.Source, url: d.URL != ""}
+		return true
+	}
+	if d.URL == "" || prev.url {
+		r.Duplicates = append(r.Duplicates, Duplicate{Kept: prev.id, Dropped: d.ID, Source: d.Source})
+		return false
+	}
+	r.Duplicates = append(r.Duplicates, Duplicate{Kept: d.ID, Dropped: prev.id, Source: prev.source})
+	r.retracted = append(r.retracted, prev.id)
+	r.light = slices.DeleteFunc(r.light, func(l corpus.Document) bool { return l.ID == prev.id })
+	r.forms[key] = form{id: d.ID, source: d.Source, url: true}
+	return true
 }
 
 func (r *Report) skip(src string, err error) {
@@ -59,6 +127,9 @@ func (r *Report) first(d corpus.Document) bool {
 	defer r.mu.Unlock()
 	if src, dup := r.seen[d.ID]; dup {
 		r.Skipped = append(r.Skipped, Skip{Source: d.Source, Reason: fmt.Sprintf("duplicate id %s (first from %s)", d.ID, src)})
+		return false
+	}
+	if !r.sameForm(d) {
 		return false
 	}
 	if r.seen == nil {
