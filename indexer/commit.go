@@ -43,6 +43,9 @@ func (j *job) commit(ctx context.Context, incremental bool) (err error) {
 	if err := writeSchema(j.tmp); err != nil {
 		return err
 	}
+	if err := writeFileList(j.tmp); err != nil {
+		return err
+	}
 	return j.switchGeneration()
 }
 

@@ -34,6 +34,8 @@ var ErrNoGeneration = errors.New("no index generation yet (run `wensou index` fi
 type Dir struct {
 	path string
 	bad  badGenerations // generations that failed verification (verify.go)
+
+	verifyOnce bool // tests: no second look before a generation counts as damaged
 }
 
 // OpenDir opens (creating if needed) the data directory at path.

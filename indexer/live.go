@@ -117,7 +117,7 @@ func (h *Readers) Close() {
 // left as it is), logged as an error; when none is good the error wraps
 // ErrNoGoodGeneration.
 func (d *Dir) OpenReaders() (*Readers, error) {
-	r, name, problems, err := openGood(d, func(n string) (*bluge.Reader, error) { return openCountedReader(d.GenPath(n)) })
+	r, name, problems, err := openGood(d, func(n string) (*bluge.Reader, error) { return d.openCountedReader(d.GenPath(n)) })
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (d *Dir) Refresh(h *Readers) (bool, error) {
 	if name == h.Name() || d.bad.get(name) != nil {
 		return false, nil // a damaged generation was reported once
 	}
-	r, err := openCountedReader(d.GenPath(name))
+	r, err := d.openCountedReader(d.GenPath(name))
 	if err != nil {
 		if errors.Is(err, ErrCorrupt) {
 			d.bad.mark(name, err)

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/blugelabs/bluge"
 )
@@ -36,70 +38,224 @@ const (
 const crcLen = 4
 
 // VerifyGeneration checks the bluge index at path before it is served: it
-// must hold a snapshot (without one, bluge would open an EMPTY index), and
-// the CRC-32 that ends every segment and snapshot file must match its
-// bytes. bluge never checks a segment's; it checks a snapshot's, but on a
-// mismatch formats its error from memory it has just unmapped and the
-// process dies of SIGSEGV (bluge v0.2.2 index/writer.go loadSnapshot), so
-// both are checked here first. It reads every file once (≈ 1 GB/s).
-func VerifyGeneration(path string) error {
+// must hold a snapshot (without one, bluge would open an EMPTY index), the
+// CRC-32 that ends every segment and snapshot file must match its bytes,
+// and the files the build listed (fileList) must be as listed. bluge
+// never checks a segment's CRC; it checks a snapshot's, but on a mismatch
+// formats its error from memory it has just unmapped and the process dies
+// of SIGSEGV (bluge v0.2.2 index/writer.go loadSnapshot), so both are
+// checked here first. It reads every file once (≈ 1 GB/s).
+//
+// Another process may be writing the generation (a server taking pushes:
+// bluge writes its files in place), so a failure is checked again after a
+// pause before the generation counts as damaged.
+func VerifyGeneration(path string) error { return verifyGeneration(path, verifyAttempts) }
+
+func verifyGeneration(path string, attempts int) error {
+	var err error
+	for attempt := range attempts {
+		if err = verifyFiles(path); err == nil {
+			return nil
+		}
+		if attempt+1 < attempts {
+			time.Sleep(verifyPause)
+		}
+	}
+	return fmt.Errorf("%w: %s: %w", ErrCorrupt, filepath.Base(path), err)
+}
+
+// verify is VerifyGeneration with the directory's number of attempts
+// (tests of damage use one).
+func (d *Dir) verify(path string) error {
+	if d.verifyOnce {
+		return verifyGeneration(path, 1)
+	}
+	return VerifyGeneration(path)
+}
+
+// verifyAttempts and verifyPause: a write in progress ends long before
+// (files are written then fsynced), a damaged file fails every time.
+const (
+	verifyAttempts = 3
+	verifyPause    = 300 * time.Millisecond
+)
+
+// verifyFiles is VerifyGeneration without the error's context.
+func verifyFiles(path string) error {
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrCorrupt, filepath.Base(path), err)
+		return err
 	}
-	snapshots := 0
+	found := map[string]fileSum{}
+	newestSnapshot := ""
 	for _, e := range entries {
 		ext := filepath.Ext(e.Name())
 		if ext != snapshotExt && ext != segmentExt {
 			continue
 		}
-		if ext == snapshotExt {
-			snapshots++
+		if ext == snapshotExt && e.Name() > newestSnapshot { // fixed-width hex epochs
+			newestSnapshot = e.Name()
 		}
-		if err := verifyCRC(filepath.Join(path, e.Name())); err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrCorrupt, filepath.Base(path), err)
+		sum, err := verifyCRC(filepath.Join(path, e.Name()))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // merged away since it was listed
 		}
+		if err != nil {
+			return err
+		}
+		found[e.Name()] = sum
 	}
-	if snapshots == 0 {
-		return fmt.Errorf("%w: %s: no snapshot (%s file): the generation is incomplete", ErrCorrupt, filepath.Base(path), snapshotExt)
+	if newestSnapshot == "" {
+		return fmt.Errorf("no snapshot (%s file): the generation is incomplete", snapshotExt)
+	}
+	return checkFileList(path, found, newestSnapshot)
+}
+
+// fileSum is a file's size and CRC-32.
+type fileSum struct {
+	size int64
+	crc  uint32
+}
+
+// fileList is the file a build writes into its generation: one line
+// "NAME SIZE CRC32" per segment and snapshot file, as the build left them.
+const fileList = "FILES"
+
+// writeFileList lists the generation's files at the end of a build.
+func writeFileList(path string) error {
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return fmt.Errorf("list %s: %w", path, err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); ext != snapshotExt && ext != segmentExt {
+			continue
+		}
+		sum, err := verifyCRC(filepath.Join(path, e.Name()))
+		if err != nil {
+			return fmt.Errorf("list %s: %w", path, err)
+		}
+		fmt.Fprintf(&b, "%s %d %08x\n", e.Name(), sum.size, sum.crc)
+	}
+	return writeFileSync(filepath.Join(path, fileList), []byte(b.String()))
+}
+
+// checkFileList compares the files found with the build's list, when there
+// is one (generations written before it have none). A listed file that is
+// present must be unchanged (bluge never rewrites a file). A listed file
+// may be missing only when a newer snapshot exists: writes through the API
+// merge segments away; with the build's own snapshot still the newest,
+// every listed file must be there.
+func checkFileList(path string, found map[string]fileSum, newestSnapshot string) error {
+	data, err := os.ReadFile(filepath.Join(path, fileList))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", fileList, err)
+	}
+	listed, newestListed, err := parseFileList(data)
+	if err != nil {
+		return err
+	}
+	written := newestSnapshot > newestListed
+	for name, want := range listed {
+		got, ok := found[name]
+		switch {
+		case !ok && !written:
+			return fmt.Errorf("%s is missing (listed in %s)", name, fileList)
+		case ok && got != want:
+			return fmt.Errorf("%s differs from the build's (%d bytes, crc %08x; listed %d bytes, crc %08x)", name, got.size, got.crc, want.size, want.crc)
+		}
 	}
 	return nil
 }
 
-// verifyCRC checks the CRC-32 at the end of a segment or snapshot file.
-func verifyCRC(path string) error {
+// parseFileList reads a FILES list and its newest snapshot's name.
+func parseFileList(data []byte) (map[string]fileSum, string, error) {
+	out := map[string]fileSum{}
+	newest := ""
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var name string
+		var sum fileSum
+		if _, err := fmt.Sscanf(line, "%s %d %x", &name, &sum.size, &sum.crc); err != nil {
+			return nil, "", fmt.Errorf("%s: bad line %q: %w", fileList, line, err)
+		}
+		out[name] = sum
+		if filepath.Ext(name) == snapshotExt && name > newest {
+			newest = name
+		}
+	}
+	return out, newest, nil
+}
+
+// verifyCRC checks the CRC-32 at the end of a segment or snapshot file and
+// returns the file's size and CRC.
+func verifyCRC(path string) (fileSum, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open: %w", err)
+		return fileSum{}, fmt.Errorf("open: %w", err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("stat: %w", err)
+		return fileSum{}, fmt.Errorf("stat: %w", err)
 	}
 	n := st.Size()
 	if n <= crcLen {
-		return fmt.Errorf("%s: %d bytes, too short", filepath.Base(path), n)
+		return fileSum{}, fmt.Errorf("%s: %d bytes, too short", filepath.Base(path), n)
 	}
 	h := crc32.NewIEEE()
-	if _, err := io.Copy(h, io.NewSectionReader(f, 0, n-4)); err != nil {
-		return fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	if _, err := io.Copy(h, io.NewSectionReader(f, 0, n-crcLen)); err != nil {
+		return fileSum{}, fmt.Errorf("read %s: %w", filepath.Base(path), err)
 	}
-	var want [4]byte
-	if _, err := f.ReadAt(want[:], n-4); err != nil {
-		return fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	var want [crcLen]byte
+	if _, err := f.ReadAt(want[:], n-crcLen); err != nil {
+		return fileSum{}, fmt.Errorf("read %s: %w", filepath.Base(path), err)
 	}
-	if got := h.Sum32(); got != binary.BigEndian.Uint32(want[:]) {
-		return fmt.Errorf("%s: checksum %08x, the file says %08x", filepath.Base(path), got, binary.BigEndian.Uint32(want[:]))
+	got, stored := h.Sum32(), binary.BigEndian.Uint32(want[:])
+	if got != stored && !(filepath.Ext(path) == segmentExt && copiedCRC(f, n, got, stored)) {
+		return fileSum{}, fmt.Errorf("%s: checksum %08x, the file says %08x", filepath.Base(path), got, stored)
 	}
-	return nil
+	return fileSum{size: n, crc: got}, nil
+}
+
+// segmentFooterLen is the length of an ice segment's footer, CRC included.
+const segmentFooterLen = 44
+
+// maxCopies bounds how many times a segment may have been copied.
+const maxCopies = 4096
+
+// copiedCRC reports whether stored is the CRC a segment carries after
+// being copied by bluge's Reader.Backup (what an incremental run starts
+// from): the copy rewrites the footer continuing the CRC from the stored
+// one over the footer's fields again, once per copy. So from got (the
+// CRC of everything before the stored CRC) the footer's fields are
+// hashed again up to maxCopies times; a damaged byte makes got, and every
+// step from it, wrong.
+func copiedCRC(f *os.File, n int64, got, stored uint32) bool {
+	if n < segmentFooterLen {
+		return false
+	}
+	fields := make([]byte, segmentFooterLen-crcLen)
+	if _, err := f.ReadAt(fields, n-segmentFooterLen); err != nil {
+		return false
+	}
+	for range maxCopies {
+		got = crc32.Update(got, crc32.IEEETable, fields)
+		if got == stored {
+			return true
+		}
+	}
+	return false
 }
 
 // openVerified verifies the generation at path and opens it with open,
 // turning a panic of bluge's decoding into ErrCorrupt: damaged bytes fail
 // the open, never the process.
-func openVerified[T any](path string, open func() (T, error)) (v T, err error) {
-	if err := VerifyGeneration(path); err != nil {
+func openVerified[T any](d *Dir, path string, open func() (T, error)) (v T, err error) {
+	if err := d.verify(path); err != nil {
 		return v, err
 	}
 	defer func() {
@@ -112,8 +268,8 @@ func openVerified[T any](path string, open func() (T, error)) (v T, err error) {
 
 // openCountedReader opens a verified reader on path and counts it (which
 // reads every segment's footer and doc values: damaged ones fail here).
-func openCountedReader(path string) (*bluge.Reader, error) {
-	return openVerified(path, func() (*bluge.Reader, error) {
+func (d *Dir) openCountedReader(path string) (*bluge.Reader, error) {
+	return openVerified(d, path, func() (*bluge.Reader, error) {
 		r, err := openReader(path) // retried: a writer may be switching snapshots
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: open: %w", ErrCorrupt, filepath.Base(path), err)

@@ -39,6 +39,7 @@ func flip(t *testing.T, path string, offset int64) {
 func twoGenerations(t *testing.T) (*Dir, string, string) {
 	t.Helper()
 	d, _ := OpenDir(t.TempDir())
+	d.verifyOnce = true
 	good := build(t, d, testDocs(3, "old"))
 	cur := build(t, d, testDocs(5, "new"))
 	return d, good, cur
@@ -119,6 +120,7 @@ func TestNoGoodGeneration(t *testing.T) {
 		}
 		t.Run(tt.name, func(t *testing.T) {
 			d, _ := OpenDir(t.TempDir())
+			d.verifyOnce = true
 			cur := build(t, d, testDocs(4, "only"))
 			tt.damage(t, d, cur)
 			if _, err := d.OpenReaders(); !errors.Is(err, ErrNoGoodGeneration) {
@@ -139,6 +141,7 @@ func TestNoGoodGeneration(t *testing.T) {
 // (every 7th, to stay quick): opening fails cleanly every time.
 func TestFlipEveryByteNeverPanics(t *testing.T) {
 	d, _ := OpenDir(t.TempDir())
+	d.verifyOnce = true
 	cur := build(t, d, testDocs(2, "tiny"))
 	seg := genFiles(t, d, cur, segmentExt)[0]
 	orig, err := os.ReadFile(seg)
@@ -152,6 +155,7 @@ func TestFlipEveryByteNeverPanics(t *testing.T) {
 			t.Fatal(err)
 		}
 		d.bad = badGenerations{} // a fresh server each time
+		d.verifyOnce = true
 		if _, err := d.OpenReaders(); !errors.Is(err, ErrNoGoodGeneration) {
 			t.Fatalf("byte %d flipped: OpenReaders = %v, want ErrNoGoodGeneration", off, err)
 		}
@@ -162,6 +166,7 @@ func TestFlipEveryByteNeverPanics(t *testing.T) {
 // a damaged generation; it keeps serving the good one.
 func TestRefreshSkipsDamaged(t *testing.T) {
 	d, _ := OpenDir(t.TempDir())
+	d.verifyOnce = true
 	build(t, d, testDocs(3, "a"))
 	h, err := d.OpenReaders()
 	if err != nil {
@@ -186,5 +191,72 @@ func TestRefreshSkipsDamaged(t *testing.T) {
 	}
 	if n := count(t, h); n != 3 {
 		t.Errorf("serving %d documents, want the good 3", n)
+	}
+}
+
+// TestFileList: a build lists its files; a listed segment replaced by
+// another valid one (its own CRC right) or missing is damage; after
+// pushes (a newer snapshot, segments merged away) the list still passes.
+func TestFileList(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	g1 := build(t, d, testDocs(3, "one"))
+	g2 := build(t, d, testDocs(4, "two"))
+	if _, err := os.Stat(filepath.Join(d.GenPath(g2), fileList)); err != nil {
+		t.Fatalf("no %s after a build: %v", fileList, err)
+	}
+	if err := VerifyGeneration(d.GenPath(g2)); err != nil {
+		t.Fatalf("fresh generation: %v", err)
+	}
+	seg2 := genFiles(t, d, g2, segmentExt)[0]
+	orig, _ := os.ReadFile(seg2)
+	other, _ := os.ReadFile(genFiles(t, d, g1, segmentExt)[0])
+	if err := os.WriteFile(seg2, other, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyGeneration(d.GenPath(g2)); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "differs") {
+		t.Errorf("segment swapped for another generation's: %v, want ErrCorrupt (differs)", err)
+	}
+	if err := os.WriteFile(seg2, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 { // enough batches for merges to remove listed segments
+		if err := x.Put(t.Context(), testDocs(5, "push"+string(rune('a'+i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyGeneration(d.GenPath(g2)); err != nil {
+		t.Errorf("after pushes: %v, want it good", err)
+	}
+}
+
+// TestIncrementalGenerationsVerify: incremental runs start from a copy of
+// the served generation (bluge's Backup rewrites each segment's CRC, once
+// per copy); their generations verify, run after run, and are served.
+func TestIncrementalGenerationsVerify(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	d.verifyOnce = true
+	docs := withSources(testDocs(5, "inc"))
+	build(t, d, docs)
+	for i := range 4 {
+		docs = append(docs, withSources(testDocs(1, "more"+string(rune('a'+i))))...)
+		name, _ := update(t, d, docs)
+		if err := d.verify(d.GenPath(name)); err != nil {
+			t.Fatalf("incremental run %d: %v", i, err)
+		}
+	}
+	h, err := d.OpenReaders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if n := count(t, h); n != uint64(len(docs)) {
+		t.Errorf("serving %d documents, want the newest generation's %d", n, len(docs))
 	}
 }
