@@ -6,7 +6,9 @@
 #   OUT=/tmp/rel bash scripts/release.sh    # into $OUT
 #   TARGETS="linux/amd64" bash scripts/release.sh
 #
-# Static: CGO_ENABLED=0. Reproducible: -trimpath, no build id, the module
+# Static: CGO_ENABLED=0. Lean: -tags nomsgpack leaves Gin's MessagePack
+# codec (github.com/ugorji/go/codec, which wensou never uses) out: 71.1 ->
+# 61.6 MB unstripped. Reproducible: -trimpath, no build id, the module
 # cache and GOFLAGS of this machine kept out, and the version stamped by
 # the Go toolchain itself from the git checkout (-buildvcs=true: the tag
 # or a pseudo-version, the commit and its time, "+dirty" for uncommitted
@@ -25,7 +27,7 @@ for target in $TARGETS; do
   bin="$OUT/wensou-$version-$os-$arch"
   echo "== $bin"
   GOFLAGS= CGO_ENABLED=0 GOOS=$os GOARCH=$arch \
-    go build -buildvcs=true -trimpath -ldflags="-s -w -buildid=" -o "$bin" ./cmd/wensou
+    go build -tags nomsgpack -buildvcs=true -trimpath -ldflags="-s -w -buildid=" -o "$bin" ./cmd/wensou
   sums+=("$(basename "$bin")")
 done
 (cd "$OUT" && sha256sum "${sums[@]}" > "wensou-$version.sha256" && cat "wensou-$version.sha256")
