@@ -140,6 +140,9 @@ type summary struct {
 	Seconds    float64        `json:"seconds"`
 	Generation string         `json:"generation"`
 	SkipList   []indexer.Skip `json:"skipped_sources,omitempty"`
+	// Duplicates are the articles of this run dropped as another form of
+	// one kept (the same title and text), with the one kept.
+	Duplicates []indexer.Duplicate `json:"duplicates,omitempty"`
 }
 
 func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
@@ -166,6 +169,7 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	if rep != nil {
 		s.Articles, s.Related, s.Bytes = rep.Articles, rep.Related, rep.Bytes
 		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped
+		s.Duplicates = rep.Duplicates
 	}
 	if err != nil {
 		s.Errors, s.Error = 1, err.Error()
@@ -206,5 +210,8 @@ func writeSummary(b *strings.Builder, s summary) {
 	}
 	for _, sk := range s.SkipList {
 		fmt.Fprintf(b, "  skipped %s: %s\n", sk.Source, sk.Reason)
+	}
+	for _, d := range s.Duplicates {
+		fmt.Fprintf(b, "  one article: kept %s, dropped %s (%s)\n", d.Kept, d.Dropped, d.Source)
 	}
 }
