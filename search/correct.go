@@ -15,7 +15,8 @@ import (
 )
 
 // Typo correction. The commonest Chinese typo is a homophone (注消 for
-// 注销): the input method offered the right sound and the wrong word. When
+// 注销): the input method offered the right sound and the wrong word; the
+// next is one character off in a longer word (typo.go). When
 // a query finds nothing, every significant word that is in no text field
 // is looked up by its toneless pinyin among the titles' words (the
 // title_py field holds each title word's pinyin); the title word of that
@@ -41,13 +42,20 @@ func (e *Engine) correct(ctx context.Context, r *bluge.Reader, b builder, q Quer
 			continue
 		}
 		text := b.a.Normalize(c.Text)
-		for _, w := range b.words(c.Text) {
+		words := b.words(c.Text)
+		if n := utf8.RuneCountInString(text); n >= typoMinRunes && n <= typoMaxRunes && allHan(text) && len(words) > 1 {
+			words = append([]string{text}, words...) // the clause as one word first: 爱组机 is split by the segmenter
+		}
+		for _, w := range words {
 			fix, err := e.correctWord(ctx, r, b, pa.Pinyin(), w)
 			if err != nil {
 				return q, "", false, err
 			}
 			if fix != "" && strings.Contains(text, w) {
 				text, changed = strings.Replace(text, w, fix, 1), true
+				if w == text || fix == text {
+					break
+				}
 			}
 		}
 		out.Clauses[i].Text = text
@@ -68,11 +76,20 @@ func (e *Engine) correctWord(ctx context.Context, r *bluge.Reader, b builder, py
 	if err != nil || known {
 		return "", err
 	}
-	sound := fullPinyin(py, w)
-	if sound == "" {
+	if sound := fullPinyin(py, w); sound != "" {
+		fix, err := soundAlike(ctx, r, b, py, sound, w)
+		if err != nil || fix != "" {
+			return fix, err
+		}
+	}
+	if utf8.RuneCountInString(w) < typoMinRunes {
 		return "", nil
 	}
-	return soundAlike(ctx, r, b, py, sound, w)
+	t, err := e.typos.get(ctx, r)
+	if err != nil {
+		return "", err
+	}
+	return t.oneOff(w), nil
 }
 
 // soundAlike finds, among the titles holding a word pronounced sound, the

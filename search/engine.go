@@ -70,6 +70,7 @@ type Engine struct {
 	titleKeys titleKeyCache
 	suffixes  suffixCache
 	own       ownFieldCache
+	typos     typoCache
 	cache     *resultCache // nil: disabled
 }
 

@@ -59,19 +59,21 @@ func TestQuestionsFallBackToInformativeWords(t *testing.T) {
 	}
 }
 
-func TestHomophoneTypoCorrected(t *testing.T) {
+func TestTypoCorrected(t *testing.T) {
 	e := testEngine(t)
-	right := search(t, e, "注销")
 	for _, tt := range []struct{ typo, corrected string }{
-		{"注消", "注销"},
-		{"如何注消", "如何注销"},
+		{"注消", "注销"},     // homophone
+		{"如何注消", "如何注销"}, // homophone inside a clause
+		{"爱组机", "爱租机"},   // homophone of a word the segmenter splits
+		{"支什宝", "支付宝"},   // one character off, another sound
 	} {
+		right := search(t, e, tt.corrected)
 		res := search(t, e, tt.typo)
 		if res.Corrected != tt.corrected {
 			t.Errorf("%s: corrected %q, want %q", tt.typo, res.Corrected, tt.corrected)
 		}
-		if len(res.Hits) == 0 || res.Hits[0].ID != right.Hits[0].ID {
-			t.Errorf("%s: %v, want %s first as for 注销", tt.typo, ids(res), right.Hits[0].ID)
+		if len(res.Hits) == 0 || len(right.Hits) == 0 || res.Hits[0].ID != right.Hits[0].ID {
+			t.Errorf("%s: %v, want %v first as for %s", tt.typo, ids(res), ids(right), tt.corrected)
 		}
 	}
 	if res := search(t, e, "注销"); res.Corrected != "" {
