@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/gin-contrib/gzip"
@@ -17,8 +18,9 @@ func compress() gin.HandlerFunc {
 	return gzip.Gzip(gzip.BestSpeed, gzip.WithCustomShouldCompressFn(shouldCompress))
 }
 
-func shouldCompress(c *gin.Context) bool {
-	r := c.Request
+func shouldCompress(c *gin.Context) bool { return shouldCompressRequest(c.Request) }
+
+func shouldCompressRequest(r *http.Request) bool {
 	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") || strings.Contains(r.Header.Get("Connection"), "Upgrade") {
 		return false
 	}
