@@ -80,35 +80,113 @@ const (
 	verifyPause    = 300 * time.Millisecond
 )
 
-// verifyFiles is VerifyGeneration without the error's context.
+// verifyFiles is VerifyGeneration without the error's context. What
+// bluge opens is the newest snapshot and the segments it lists: those are
+// checked (files a killed writer left half-written and never referenced
+// are not: bluge ignores and removes them).
 func verifyFiles(path string) error {
-	entries, err := os.ReadDir(path)
+	snap, err := newestSnapshot(path)
 	if err != nil {
 		return err
 	}
-	found := map[string]fileSum{}
-	newestSnapshot := ""
-	for _, e := range entries {
-		ext := filepath.Ext(e.Name())
-		if ext != snapshotExt && ext != segmentExt {
-			continue
-		}
-		if ext == snapshotExt && e.Name() > newestSnapshot { // fixed-width hex epochs
-			newestSnapshot = e.Name()
-		}
-		sum, err := verifyCRC(filepath.Join(path, e.Name()))
+	sum, err := verifyCRC(filepath.Join(path, snap))
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(filepath.Join(path, snap))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", snap, err)
+	}
+	ids, err := snapshotSegments(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", snap, err)
+	}
+	found := map[string]fileSum{snap: sum}
+	for _, id := range ids {
+		name := fmt.Sprintf("%012x%s", id, segmentExt)
+		sum, err := verifyCRC(filepath.Join(path, name))
 		if errors.Is(err, fs.ErrNotExist) {
-			continue // merged away since it was listed
+			return fmt.Errorf("segment %s of snapshot %s is missing", name, snap)
 		}
 		if err != nil {
 			return err
 		}
-		found[e.Name()] = sum
+		found[name] = sum
 	}
-	if newestSnapshot == "" {
-		return fmt.Errorf("no snapshot (%s file): the generation is incomplete", snapshotExt)
+	return checkFileList(path, found)
+}
+
+// newestSnapshot is the name of the snapshot bluge loads: the highest
+// epoch (names are fixed-width hex, so the greatest name).
+func newestSnapshot(path string) (string, error) {
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return "", err
 	}
-	return checkFileList(path, found, newestSnapshot)
+	newest := ""
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) == snapshotExt && e.Name() > newest {
+			newest = e.Name()
+		}
+	}
+	if newest == "" {
+		return "", fmt.Errorf("no snapshot (%s file): the generation is incomplete", snapshotExt)
+	}
+	return newest, nil
+}
+
+// snapshotSegments reads the segment ids a bluge snapshot file lists
+// (bluge v0.2.2 index/snapshot.go, format 1: uvarint version, uvarint
+// count, per segment a uvarint-prefixed type, a 4-byte version, a uvarint
+// id and a uvarint-prefixed deleted-documents bitmap; then the CRC).
+func snapshotSegments(data []byte) ([]uint64, error) {
+	if len(data) < crcLen {
+		return nil, errors.New("too short")
+	}
+	r := snapshotReader{b: data[:len(data)-crcLen]}
+	if v := r.uvarint(); v != 1 {
+		return nil, fmt.Errorf("snapshot format %d, not 1", v)
+	}
+	n := r.uvarint()
+	var ids []uint64
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		r.skip(r.uvarint()) // segment type
+		r.skip(4)           // segment version
+		ids = append(ids, r.uvarint())
+		r.skip(r.uvarint()) // deleted documents
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return ids, nil
+}
+
+// snapshotReader reads a snapshot's fields, remembering the first error.
+type snapshotReader struct {
+	b   []byte
+	err error
+}
+
+func (r *snapshotReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errors.New("truncated or malformed")
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *snapshotReader) skip(n uint64) {
+	if r.err == nil && n > uint64(len(r.b)) {
+		r.err = errors.New("truncated or malformed")
+	}
+	if r.err == nil {
+		r.b = r.b[n:]
+	}
 }
 
 // fileSum is a file's size and CRC-32.
@@ -141,13 +219,12 @@ func writeFileList(path string) error {
 	return writeFileSync(filepath.Join(path, fileList), []byte(b.String()))
 }
 
-// checkFileList compares the files found with the build's list, when there
-// is one (generations written before it have none). A listed file that is
-// present must be unchanged (bluge never rewrites a file). A listed file
-// may be missing only when a newer snapshot exists: writes through the API
-// merge segments away; with the build's own snapshot still the newest,
-// every listed file must be there.
-func checkFileList(path string, found map[string]fileSum, newestSnapshot string) error {
+// checkFileList compares the files verified (the newest snapshot's) with
+// the build's list, when there is one (generations written before it have
+// none): a listed file still in use must be as the build wrote it (bluge
+// never rewrites a file; one swapped for another valid file keeps a right
+// CRC of its own).
+func checkFileList(path string, found map[string]fileSum) error {
 	data, err := os.ReadFile(filepath.Join(path, fileList))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -155,39 +232,30 @@ func checkFileList(path string, found map[string]fileSum, newestSnapshot string)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", fileList, err)
 	}
-	listed, newestListed, err := parseFileList(data)
+	listed, err := parseFileList(data)
 	if err != nil {
 		return err
 	}
-	written := newestSnapshot > newestListed
 	for name, want := range listed {
-		got, ok := found[name]
-		switch {
-		case !ok && !written:
-			return fmt.Errorf("%s is missing (listed in %s)", name, fileList)
-		case ok && got != want:
+		if got, ok := found[name]; ok && got != want {
 			return fmt.Errorf("%s differs from the build's (%d bytes, crc %08x; listed %d bytes, crc %08x)", name, got.size, got.crc, want.size, want.crc)
 		}
 	}
 	return nil
 }
 
-// parseFileList reads a FILES list and its newest snapshot's name.
-func parseFileList(data []byte) (map[string]fileSum, string, error) {
+// parseFileList reads a FILES list.
+func parseFileList(data []byte) (map[string]fileSum, error) {
 	out := map[string]fileSum{}
-	newest := ""
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		var name string
 		var sum fileSum
 		if _, err := fmt.Sscanf(line, "%s %d %x", &name, &sum.size, &sum.crc); err != nil {
-			return nil, "", fmt.Errorf("%s: bad line %q: %w", fileList, line, err)
+			return nil, fmt.Errorf("%s: bad line %q: %w", fileList, line, err)
 		}
 		out[name] = sum
-		if filepath.Ext(name) == snapshotExt && name > newest {
-			newest = name
-		}
 	}
-	return out, newest, nil
+	return out, nil
 }
 
 // verifyCRC checks the CRC-32 at the end of a segment or snapshot file and

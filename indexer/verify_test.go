@@ -260,3 +260,48 @@ func TestIncrementalGenerationsVerify(t *testing.T) {
 		t.Errorf("serving %d documents, want the newest generation's %d", n, len(docs))
 	}
 }
+
+// TestOrphanFilesIgnored: a half-written segment or snapshot no snapshot
+// references (what a killed writer leaves: bluge ignores it) does not
+// make the generation damaged; the snapshot's own segments still count.
+func TestOrphanFilesIgnored(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	d.verifyOnce = true
+	cur := build(t, d, testDocs(3, "o"))
+	if err := os.WriteFile(filepath.Join(d.GenPath(cur), "0000000000ff.seg"), []byte("half a segment"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.verify(d.GenPath(cur)); err != nil {
+		t.Errorf("with an orphan segment: %v, want good", err)
+	}
+	ids, err := snapshotSegments(mustRead(t, genFiles(t, d, cur, snapshotExt)[0]))
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("snapshot segments = %v, %v", ids, err)
+	}
+	for _, cut := range []int{0, 1, 3, 5} { // a truncated snapshot is an error, not a panic
+		b := mustRead(t, genFiles(t, d, cur, snapshotExt)[0])
+		if _, err := snapshotSegments(b[:min(cut, len(b))]); err == nil && cut < len(b)-crcLen {
+			t.Errorf("snapshot cut at %d parsed", cut)
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// FuzzSnapshotSegments: any bytes as a snapshot file give ids or an
+// error, never a panic.
+func FuzzSnapshotSegments(f *testing.F) {
+	f.Add([]byte{1, 1, 3, 'i', 'c', 'e', 0, 0, 0, 1, 2, 0, 0, 0, 0, 0})
+	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0, 0, 0})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = snapshotSegments(data)
+	})
+}
