@@ -2,11 +2,13 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
@@ -124,4 +126,33 @@ func TestBudgetReturnsPartialResults(t *testing.T) {
 	if err != nil || all.Partial || all.Total <= res.Total {
 		t.Errorf("without a budget: partial %v, total %d (budgeted %d), %v", all.Partial, all.Total, res.Total, err)
 	}
+}
+
+// FuzzSearch: any query either fails as a bad query or answers with hits
+// whose highlights are valid UTF-8, without panicking, over the sample and
+// the oracle texts.
+func FuzzSearch(f *testing.F) {
+	for _, q := range []string{"注销", "网贷账户怎么注销", `"注销网贷账户" -支付宝`, "租机app", "zhux", "注消", "甲乙 -丙丁",
+		"title:注销 body:账户", "贷", "零首付", "一一一一一一一一", "a b c d e f g h i j k l m n o p q r"} {
+		f.Add(q)
+	}
+	docs, err := corpus.Sample()
+	if err != nil {
+		f.Fatal(err)
+	}
+	e := memoryEngine(f, append(docs, oracleDocs(rand.New(rand.NewPCG(1, 1)), 50)...), Config{Cache: CacheConfig{Disabled: true}})
+	f.Fuzz(func(t *testing.T, q string) {
+		res, err := e.Search(context.Background(), Request{Query: q})
+		if err != nil {
+			if !errors.Is(err, ErrEmptyQuery) && !errors.Is(err, ErrQueryTooLong) && !errors.Is(err, ErrOnlyNegative) {
+				t.Fatalf("%q: %v", q, err)
+			}
+			return
+		}
+		for _, h := range res.Hits {
+			if !utf8.ValidString(h.TitleHTML) || !utf8.ValidString(h.SnippetHTML) {
+				t.Fatalf("%q: invalid UTF-8 in %q / %q", q, h.TitleHTML, h.SnippetHTML)
+			}
+		}
+	})
 }
