@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,12 +50,15 @@ const crcLen = 4
 // Another process may be writing the generation (a server taking pushes:
 // bluge writes its files in place), so a failure is checked again after a
 // pause before the generation counts as damaged.
-func VerifyGeneration(path string) error { return verifyGeneration(path, verifyAttempts) }
+func VerifyGeneration(path string) error { return verifyGeneration(path, verifyAttempts, false) }
 
-func verifyGeneration(path string, attempts int) error {
+// verifyGeneration is VerifyGeneration with a number of attempts; with
+// repair (the one server that writes the generation), newer snapshots
+// bluge could not use are set aside (setAside).
+func verifyGeneration(path string, attempts int, repair bool) error {
 	var err error
 	for attempt := range attempts {
-		if err = verifyFiles(path); err == nil {
+		if err = verifyFiles(path, repair && attempt+1 == attempts); err == nil {
 			return nil
 		}
 		if attempt+1 < attempts {
@@ -66,11 +70,11 @@ func verifyGeneration(path string, attempts int) error {
 
 // verify is VerifyGeneration with the directory's number of attempts
 // (tests of damage use one).
-func (d *Dir) verify(path string) error {
+func (d *Dir) verify(path string, repair bool) error {
 	if d.verifyOnce {
-		return verifyGeneration(path, 1)
+		return verifyGeneration(path, 1, repair)
 	}
-	return VerifyGeneration(path)
+	return verifyGeneration(path, verifyAttempts, repair)
 }
 
 // verifyAttempts and verifyPause: a write in progress ends long before
@@ -80,59 +84,106 @@ const (
 	verifyPause    = 300 * time.Millisecond
 )
 
-// verifyFiles is VerifyGeneration without the error's context. What
-// bluge opens is the newest snapshot and the segments it lists: those are
-// checked (files a killed writer left half-written and never referenced
-// are not: bluge ignores and removes them).
-func verifyFiles(path string) error {
-	snap, err := newestSnapshot(path)
+// verifyFiles is VerifyGeneration without the error's context. bluge
+// opens the newest snapshot it can load, and the segments it lists: the
+// snapshots are checked newest first, with their segments, until one is
+// good (files a killed writer left half-written and unreferenced are not
+// looked at: bluge ignores them). A newer snapshot that is bad is one
+// bluge skips too (a torn write after kill -9), unless it is whole but
+// for its CRC: then bluge would crash on it (see VerifyGeneration), so the
+// generation counts as damaged. With repair, every bad newer snapshot is
+// renamed aside instead, and the generation is good.
+func verifyFiles(path string, repair bool) error {
+	snaps, err := snapshotsNewestFirst(path)
 	if err != nil {
 		return err
 	}
-	sum, err := verifyCRC(filepath.Join(path, snap))
-	if err != nil {
-		return err
+	var bad []error
+	crashes := false
+	for i, snap := range snaps {
+		found, crash, err := verifySnapshot(path, snap)
+		if err != nil {
+			bad, crashes = append(bad, err), crashes || crash
+			continue
+		}
+		switch {
+		case i > 0 && repair:
+			if err := setAside(path, snaps[:i]); err != nil {
+				return err
+			}
+		case crashes:
+			return fmt.Errorf("a newer snapshot would crash bluge: %s", joinErrors(bad))
+		}
+		return checkFileList(path, found)
 	}
+	return fmt.Errorf("no usable snapshot: %s", joinErrors(bad))
+}
+
+// verifySnapshot checks snapshot snap and the segments it lists, and
+// returns their sizes and CRCs; crash says the snapshot parses but its CRC
+// is wrong (what bluge v0.2.2 dies on).
+func verifySnapshot(path, snap string) (map[string]fileSum, bool, error) {
 	data, err := os.ReadFile(filepath.Join(path, snap))
 	if err != nil {
-		return fmt.Errorf("read %s: %w", snap, err)
+		return nil, false, fmt.Errorf("read %s: %w", snap, err)
 	}
-	ids, err := snapshotSegments(data)
+	ids, perr := snapshotSegments(data)
+	sum, err := verifyCRC(filepath.Join(path, snap))
 	if err != nil {
-		return fmt.Errorf("%s: %w", snap, err)
+		return nil, perr == nil, err
+	}
+	if perr != nil {
+		return nil, false, fmt.Errorf("%s: %w", snap, perr)
 	}
 	found := map[string]fileSum{snap: sum}
 	for _, id := range ids {
 		name := fmt.Sprintf("%012x%s", id, segmentExt)
 		sum, err := verifyCRC(filepath.Join(path, name))
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("segment %s of snapshot %s is missing", name, snap)
+			return nil, false, fmt.Errorf("segment %s of snapshot %s is missing", name, snap)
 		}
 		if err != nil {
-			return err
+			return nil, false, err
 		}
 		found[name] = sum
 	}
-	return checkFileList(path, found)
+	return found, false, nil
 }
 
-// newestSnapshot is the name of the snapshot bluge loads: the highest
-// epoch (names are fixed-width hex, so the greatest name).
-func newestSnapshot(path string) (string, error) {
+// damagedSuffix is appended to a snapshot set aside: bluge no longer
+// lists it, and it stays for an operator to look at.
+const damagedSuffix = ".damaged"
+
+// setAside renames snapshots out of bluge's sight, logged.
+func setAside(path string, snaps []string) error {
+	for _, snap := range snaps {
+		p := filepath.Join(path, snap)
+		if err := os.Rename(p, p+damagedSuffix); err != nil {
+			return fmt.Errorf("set aside damaged snapshot %s: %w", snap, err)
+		}
+		slog.Error("index: set aside a damaged snapshot; serving the one before it", "generation", filepath.Base(path), "snapshot", snap)
+	}
+	return syncDir(path)
+}
+
+// snapshotsNewestFirst lists the generation's snapshots, newest (the
+// highest epoch: names are fixed-width hex) first.
+func snapshotsNewestFirst(path string) ([]string, error) {
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	newest := ""
+	var snaps []string
 	for _, e := range entries {
-		if filepath.Ext(e.Name()) == snapshotExt && e.Name() > newest {
-			newest = e.Name()
+		if filepath.Ext(e.Name()) == snapshotExt {
+			snaps = append(snaps, e.Name())
 		}
 	}
-	if newest == "" {
-		return "", fmt.Errorf("no snapshot (%s file): the generation is incomplete", snapshotExt)
+	if len(snaps) == 0 {
+		return nil, fmt.Errorf("no snapshot (%s file): the generation is incomplete", snapshotExt)
 	}
-	return newest, nil
+	sort.Sort(sort.Reverse(sort.StringSlice(snaps)))
+	return snaps, nil
 }
 
 // snapshotSegments reads the segment ids a bluge snapshot file lists
@@ -322,8 +373,8 @@ func copiedCRC(f *os.File, n int64, got, stored uint32) bool {
 // openVerified verifies the generation at path and opens it with open,
 // turning a panic of bluge's decoding into ErrCorrupt: damaged bytes fail
 // the open, never the process.
-func openVerified[T any](d *Dir, path string, open func() (T, error)) (v T, err error) {
-	if err := d.verify(path); err != nil {
+func openVerified[T any](d *Dir, path string, repair bool, open func() (T, error)) (v T, err error) {
+	if err := d.verify(path, repair); err != nil {
 		return v, err
 	}
 	defer func() {
@@ -337,7 +388,7 @@ func openVerified[T any](d *Dir, path string, open func() (T, error)) (v T, err 
 // openCountedReader opens a verified reader on path and counts it (which
 // reads every segment's footer and doc values: damaged ones fail here).
 func (d *Dir) openCountedReader(path string) (*bluge.Reader, error) {
-	return openVerified(d, path, func() (*bluge.Reader, error) {
+	return openVerified(d, path, false, func() (*bluge.Reader, error) {
 		r, err := openReader(path) // retried: a writer may be switching snapshots
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: open: %w", ErrCorrupt, filepath.Base(path), err)

@@ -247,7 +247,7 @@ func TestIncrementalGenerationsVerify(t *testing.T) {
 	for i := range 4 {
 		docs = append(docs, withSources(testDocs(1, "more"+string(rune('a'+i))))...)
 		name, _ := update(t, d, docs)
-		if err := d.verify(d.GenPath(name)); err != nil {
+		if err := d.verify(d.GenPath(name), false); err != nil {
 			t.Fatalf("incremental run %d: %v", i, err)
 		}
 	}
@@ -271,7 +271,7 @@ func TestOrphanFilesIgnored(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(d.GenPath(cur), "0000000000ff.seg"), []byte("half a segment"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.verify(d.GenPath(cur)); err != nil {
+	if err := d.verify(d.GenPath(cur), false); err != nil {
 		t.Errorf("with an orphan segment: %v, want good", err)
 	}
 	ids, err := snapshotSegments(mustRead(t, genFiles(t, d, cur, snapshotExt)[0]))
@@ -304,4 +304,58 @@ func FuzzSnapshotSegments(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = snapshotSegments(data)
 	})
+}
+
+// TestBadNewerSnapshot: a newer snapshot that is torn (what kill -9 during
+// its write leaves) is skipped, as bluge skips it: the generation is
+// served from the snapshot before. One that is whole but for its CRC
+// (bluge v0.2.2 would crash on it) makes readers fall back, and the
+// writing server sets it aside and serves the generation.
+func TestBadNewerSnapshot(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		damage    func(b []byte) []byte
+		readersOK bool
+	}{
+		{"empty", func([]byte) []byte { return nil }, true},
+		{"torn", func(b []byte) []byte { return b[:len(b)/2] }, true},
+		{"bad crc", func(b []byte) []byte { b[len(b)-1] ^= 0xff; return b }, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, _ := OpenDir(t.TempDir())
+			d.verifyOnce = true
+			build(t, d, testDocs(2, "old"))
+			cur := build(t, d, testDocs(3, "cur"))
+			snap := genFiles(t, d, cur, snapshotExt)[0]
+			newer := filepath.Join(d.GenPath(cur), "0000ffffffff"+snapshotExt)
+			if err := os.WriteFile(newer, tt.damage(mustRead(t, snap)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			h, err := d.OpenReaders()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := uint64(3)
+			if !tt.readersOK {
+				want = 2 // fell back to the previous generation
+			}
+			if n := count(t, h); n != want {
+				t.Errorf("readers serve %d documents, want %d", n, want)
+			}
+			h.Close()
+			dw, _ := OpenDir(d.Path()) // the writing server: another process
+			dw.verifyOnce = true
+			x, err := dw.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			if n := count(t, x.Readers()); n != 3 {
+				t.Errorf("writer serves %d documents, want the generation's 3", n)
+			}
+			if _, err := os.Stat(newer + damagedSuffix); err != nil {
+				t.Errorf("the bad snapshot was not set aside: %v", err)
+			}
+		})
+	}
 }

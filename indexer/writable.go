@@ -88,7 +88,7 @@ func (x *Writable) openGen(name string) error {
 		w *bluge.Writer
 		r *bluge.Reader
 	}
-	o, err := openVerified(x.dir, path, func() (opened, error) {
+	o, err := openVerified(x.dir, path, true, func() (opened, error) { // the writer: damaged newer snapshots are set aside
 		w, err := bluge.OpenWriter(bluge.DefaultConfig(path))
 		if err != nil && strings.Contains(err.Error(), "exclusive access") {
 			return opened{}, fmt.Errorf("open writer on %s (another server writes it?): %w", name, err)
