@@ -38,14 +38,15 @@ const (
 // nothing.
 const crcLen = 4
 
-// VerifyGeneration checks the bluge index at path before it is served: it
-// must hold a snapshot (without one, bluge would open an EMPTY index), the
-// CRC-32 that ends every segment and snapshot file must match its bytes,
-// and the files the build listed (fileList) must be as listed. bluge
-// never checks a segment's CRC; it checks a snapshot's, but on a mismatch
-// formats its error from memory it has just unmapped and the process dies
-// of SIGSEGV (bluge v0.2.2 index/writer.go loadSnapshot), so both are
-// checked here first. It reads every file once (≈ 1 GB/s).
+// VerifyGeneration checks the bluge index at path before it is served, as
+// bluge will open it (verifyFiles): it must hold a usable snapshot
+// (without one, bluge would open an EMPTY index); the CRC-32 that ends the
+// snapshot and each segment it lists must match their bytes; and the files
+// the build listed (fileList) must be as listed. bluge never checks a
+// segment's CRC; it checks a snapshot's, but on a mismatch formats its
+// error from memory it has just unmapped and the process dies of SIGSEGV
+// (bluge v0.2.2 index/writer.go loadSnapshot), so both are checked here
+// first. It reads those files once (≈ 1 GB/s).
 //
 // Another process may be writing the generation (a server taking pushes:
 // bluge writes its files in place), so a failure is checked again after a
