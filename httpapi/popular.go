@@ -76,7 +76,11 @@ func denied(deny []string, q string) bool {
 
 // popularLinks are the popular searches as links to their result pages.
 func (s *Server) popularLinks() []link {
-	src, _ := s.searcher.(PopularSource)
+	inner := s.searcher
+	if i, ok := inner.(instrumented); ok { // the metrics wrapper hides the engine's optional methods
+		inner = i.Searcher
+	}
+	src, _ := inner.(PopularSource)
 	qs := popular(s.cfg.Popular, src)
 	out := make([]link, len(qs))
 	for i, q := range qs {
