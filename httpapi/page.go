@@ -255,26 +255,30 @@ func (st pageState) withDates(from, to string) pageState {
 
 // pageData is what page.html renders.
 type pageData struct {
-	State       pageState
-	Title       string
-	Home        bool
-	Error       *pageError
-	Total       uint64
-	Relaxed     bool
-	TookMS      string
-	Hits        []pageHit
-	PastEnd     bool // a page after the last one
-	Pager       []link
-	Prev, Next  string
-	Sorts       []link
-	Kinds       []link
-	Times       []link
-	Months      []link
-	DateActive  bool
-	ShowTools   bool   // tabs, sort and time: not on an unfiltered search that found nothing
-	Suggestions []link // no results: titles close to the query
-	Popular     []link
-	Documents   uint64 // home: indexed documents
+	State   pageState
+	Title   string
+	Home    bool
+	Error   *pageError
+	Total   uint64
+	Relaxed bool
+	// Corrected is the query searched instead of a typo (您要找的是 …),
+	// with its page and the page of the query as typed.
+	Corrected              string
+	CorrectedURL, ExactURL string
+	TookMS                 string
+	Hits                   []pageHit
+	PastEnd                bool // a page after the last one
+	Pager                  []link
+	Prev, Next             string
+	Sorts                  []link
+	Kinds                  []link
+	Times                  []link
+	Months                 []link
+	DateActive             bool
+	ShowTools              bool   // tabs, sort and time: not on an unfiltered search that found nothing
+	Suggestions            []link // no results: titles close to the query
+	Popular                []link
+	Documents              uint64 // home: indexed documents
 }
 
 type pageHit struct {
@@ -315,6 +319,7 @@ func (s *Server) page(c *gin.Context) {
 	}
 	d.Title = st.Q + " - 文搜"
 	req, err := searchRequest(c)
+	req.Exact = c.Query("exact") == "1"
 	var res *search.Result
 	if err == nil {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
@@ -406,6 +411,14 @@ func (s *Server) fillResults(c *gin.Context, d *pageData, req search.Request, re
 	st.Page, st.Size = req.Page, req.Size
 	d.State = st
 	d.Total, d.Relaxed = res.Total, res.Relaxed
+	if res.Corrected != "" {
+		fixed := st
+		fixed.Q, fixed.Page = res.Corrected, 1
+		d.Corrected, d.CorrectedURL = res.Corrected, fixed.URL()
+		asTyped := st
+		asTyped.Page = 1
+		d.ExactURL = asTyped.URL() + "&exact=1"
+	}
 	d.TookMS = tookLabel(res.Took)
 	for _, h := range res.Hits {
 		d.Hits = append(d.Hits, pageHit{

@@ -198,6 +198,9 @@ func cacheKey(q Query, req Request) (key string, ok bool) {
 	}
 	b.WriteString("\x00" + strconv.Itoa(req.Page) + "\x00" + strconv.Itoa(req.Size) + "\x00" + req.Kind + "\x00" + req.Sort)
 	b.WriteString("\x00" + dayKey(req.From) + "\x00" + dayKey(req.To))
+	if req.Exact {
+		b.WriteString("\x00exact")
+	}
 	return b.String(), true
 }
 

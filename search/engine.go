@@ -101,6 +101,9 @@ type Request struct {
 	To      time.Time // published on or before this day (zero: open)
 	Sort    string    // "relevance" (default) or "date" (newest first)
 	Explain bool
+	// Exact searches the query as typed: no typo correction (the page's
+	// link back from 您要找的是 …).
+	Exact bool
 }
 
 // Validate checks the request against the engine's limits.
@@ -204,7 +207,7 @@ func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, r
 	if err != nil || res.Total > 0 {
 		return res, err
 	}
-	if fixed, text, ok, err := e.correct(ctx, r, b, q); err != nil || ok {
+	if fixed, text, ok, err := e.correctUnless(ctx, r, b, q, req.Exact); err != nil || ok {
 		if err != nil {
 			return nil, err
 		}
@@ -218,6 +221,14 @@ func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, r
 		res.Relaxed = true
 	}
 	return res, err
+}
+
+// correctUnless is correct, or nothing when exact.
+func (e *Engine) correctUnless(ctx context.Context, r *bluge.Reader, b builder, q Query, exact bool) (Query, string, bool, error) {
+	if exact {
+		return q, "", false, nil
+	}
+	return e.correct(ctx, r, b, q)
 }
 
 // runCorrected searches the corrected query (all words, then any) and
