@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/wensou/wensou/corpus"
-	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/segment"
 )
 
@@ -41,28 +40,11 @@ var xssDoc = corpus.Document{ID: "xss", Kind: corpus.KindArticle, Title: "<scrip
 // testEngine indexes the embedded sample plus docs in memory.
 func testEngine(tb testing.TB, docs ...corpus.Document) *Engine {
 	tb.Helper()
-	s := testSegmenter(tb)
 	sample, err := corpus.Sample()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	all := append(sample, docs...)
-	ch := make(chan corpus.Document, len(all))
-	for _, d := range all {
-		ch <- d
-	}
-	close(ch)
-	w, _, err := indexer.Memory(context.Background(), ch, s, indexer.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r, err := w.Reader()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	h := indexer.NewReaders(r, "memory")
-	tb.Cleanup(func() { h.Close(); w.Close() })
-	return New(h, func() Analysis { return s }, Config{})
+	return memoryEngine(tb, append(sample, docs...), Config{})
 }
 
 func search(tb testing.TB, e *Engine, q string) *Result {

@@ -47,25 +47,7 @@ type Hit struct {
 // hit builds a Hit from a match: stored fields plus highlights from the
 // match locations of the word and bigram fields of the same text.
 func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool, qr runeSet) (Hit, error) {
-	h := Hit{Score: m.Score}
-	var body string
-	err := m.VisitStoredFields(func(field string, value []byte) bool {
-		switch field {
-		case indexer.FieldID:
-			h.ID = string(value)
-		case indexer.FieldKind:
-			h.Kind = string(value)
-		case indexer.FieldTitle:
-			h.Title = string(value)
-		case indexer.FieldURL:
-			h.URL = string(value)
-		case indexer.FieldPublishedText:
-			h.Published = string(value)
-		case indexer.FieldBody:
-			body = string(value)
-		}
-		return true
-	})
+	h, body, err := storedHit(m)
 	if err != nil {
 		return h, err
 	}
