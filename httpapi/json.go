@@ -34,7 +34,7 @@ func writeJSON(c *gin.Context, status int, v any) {
 const maxPooledBuffer = 256 << 10
 
 // writeResult writes a search result with 200, as the API shows it
-// (present.go): the bytes writeJSON would write for presentResult(res),
+// (present.go): the bytes writeJSON would write for PresentResult(res),
 // encoded without reflection into a reused buffer (the search response is
 // the hot path). Results appendResult does not handle go through
 // writeJSON.
@@ -45,7 +45,7 @@ func (s *Server) writeResult(c *gin.Context, res *search.Result) {
 	}
 	b, ok := appendResult((*bp)[:0], res)
 	if !ok {
-		writeJSON(c, http.StatusOK, presentResult(res))
+		writeJSON(c, http.StatusOK, PresentResult(res))
 		return
 	}
 	b = append(b, '\n')
@@ -56,7 +56,7 @@ func (s *Server) writeResult(c *gin.Context, res *search.Result) {
 	}
 }
 
-// appendResult appends presentResult(res) as encoding/json encodes it
+// appendResult appends PresentResult(res) as encoding/json encodes it
 // (with SetEscapeHTML(false), without the final newline). It reports false,
 // leaving the encoding to encoding/json, for what it does not handle:
 // explanations and scores that are not finite numbers.

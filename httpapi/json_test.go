@@ -39,7 +39,7 @@ func TestAppendResultEqualsEncodingJSON(t *testing.T) {
 	}
 	for i, res := range tests {
 		got, ok := appendResult(nil, res)
-		if want := encodingJSON(t, presentResult(res)); !ok || !bytes.Equal(got, want) {
+		if want := encodingJSON(t, PresentResult(res)); !ok || !bytes.Equal(got, want) {
 			t.Errorf("%d: ok=%v\n got %s\nwant %s", i, ok, got, want)
 		}
 	}

@@ -89,8 +89,9 @@ func presentHits(hits []search.Hit) []search.Hit {
 	return out
 }
 
-// presentResult is res as the API shows it (a shallow copy).
-func presentResult(res *search.Result) *search.Result {
+// PresentResult is res as the API shows it (a shallow copy): rounded
+// scores, one-line HTML. `wensou search --json` prints the same.
+func PresentResult(res *search.Result) *search.Result {
 	r := *res
 	r.Hits = presentHits(res.Hits)
 	return &r

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +186,31 @@ func TestProgressGolden(t *testing.T) {
 			b.WriteString("summary line\n")
 			golden(t, tt.name, b.String())
 		})
+	}
+}
+
+// TestSearchJSONIsTheAPIs: --json prints what GET /api/search answers:
+// scores rounded to 3 decimals, snippets on one line.
+func TestSearchJSONIsTheAPIs(t *testing.T) {
+	out, _, err := runCLI(t, "search", "--json", "注销 账户")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Hits []struct {
+			Score       float64 `json:"score"`
+			SnippetHTML string  `json:"snippet_html"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Hits) == 0 {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, h := range res.Hits {
+		if r := h.Score * 1000; math.Abs(r-math.Round(r)) > 1e-6 {
+			t.Errorf("score %v not rounded to 3 decimals", h.Score)
+		}
+		if strings.ContainsAny(h.SnippetHTML, "\r\n") {
+			t.Errorf("snippet with a line break: %q", h.SnippetHTML)
+		}
 	}
 }

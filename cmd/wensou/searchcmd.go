@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/httpapi"
 	"github.com/wensou/wensou/search"
 )
 
@@ -51,14 +52,14 @@ func newSearchCmd() *cobra.Command {
 			if f.asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetEscapeHTML(false)
-				return enc.Encode(res)
+				return enc.Encode(httpapi.PresentResult(res))
 			}
 			return printResult(cmd.OutOrStdout(), res, style)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.dir, "index", "", "data directory of the index; must exist (default: the embedded sample)")
-	fl.BoolVar(&f.asJSON, "json", false, "print the result as JSON")
+	fl.BoolVar(&f.asJSON, "json", false, "print the JSON GET /api/search answers")
 	fl.StringVar(&f.color, "color", "auto", "highlight matches: auto (on a terminal, unless NO_COLOR is set), always, never")
 	fl.IntVar(&f.req.Page, "page", 1, "result page")
 	fl.IntVar(&f.req.Size, "size", 10, "hits per page (1..100)")
