@@ -26,11 +26,11 @@ type Config struct {
 	StopWords string
 	// MaxInput caps the bytes one analyzer call reads; 0 = DefaultMaxInput.
 	MaxInput int
-	// CacheDir, when set, keeps the word dictionary built with UserDict in
-	// a file there (~27 MB, named by a hash of every input, written
-	// atomically), so that the next New with the same inputs loads it
-	// instead of rebuilding; "" = no cache. Files of earlier inputs are not
-	// removed. Unused without UserDict.
+	// CacheDir, when set, keeps the word dictionaries New builds (the base
+	// one, and the one with UserDict) in files there (~27 MB each, named by
+	// a hash of every input, written atomically), so that the next New with
+	// the same inputs loads them instead of rebuilding; "" = no cache.
+	// Files of earlier inputs are not removed.
 	CacheDir string
 	// OnCacheError is told why CacheDir could not be read or written (New
 	// then builds without it); nil = not told.

@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -9,18 +10,32 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"unsafe"
 )
 
-// extendCached is base.extend(entries) through a cache file in dir ("" = no
-// cache), named by a hash of every input of the build (the digest of the
-// prebuilt dictionary file, the user words after normalisation, the file
-// format and lexBuildVersion), so a changed input never loads a stale file. A cache that cannot be read or
-// written is reported to report (when not nil) and the build goes on.
-func extendCached(base *lexicon, entries []lexEntry, dir string, report func(error)) (*lexicon, error) {
-	if dir == "" {
-		return base.extend(entries)
+// extendCached is base().extend(entries) through a cache file in dir (""
+// = no cache), named by a hash of every input of the build (baseDigest,
+// the digest of the base dictionary; the user words after normalisation;
+// the file format and lexBuildVersion), so a changed input never loads a
+// stale file, and a cache hit needs no base dictionary.
+func extendCached(baseDigest [32]byte, base func() (*lexicon, error), entries []lexEntry, dir string, report func(error)) (*lexicon, error) {
+	build := func() (*lexicon, error) {
+		b, err := base()
+		if err != nil {
+			return nil, err
+		}
+		return b.extend(entries)
 	}
-	path := filepath.Join(dir, "lexicon-"+lexKey(base.digest, entries)+".lex")
+	if dir == "" {
+		return build()
+	}
+	return cached(filepath.Join(dir, "lexicon-"+lexKey(baseDigest, entries)+".lex"), build, report)
+}
+
+// cached loads the lexicon file at path, or builds the lexicon and writes
+// it there for the next call. A file that cannot be read or written is
+// told to report (when not nil) and the build goes on.
+func cached(path string, build func() (*lexicon, error), report func(error)) (*lexicon, error) {
 	l, err := readLexicon(path)
 	if err == nil {
 		return l, nil
@@ -28,7 +43,7 @@ func extendCached(base *lexicon, entries []lexEntry, dir string, report func(err
 	if !errors.Is(err, fs.ErrNotExist) {
 		tell(report, fmt.Errorf("segment: dictionary cache %s (rebuilding): %w", path, err))
 	}
-	if l, err = base.extend(entries); err != nil {
+	if l, err = build(); err != nil {
 		return nil, err
 	}
 	if err := writeAtomic(path, l.marshal()); err != nil {
@@ -65,10 +80,15 @@ func lexKey(base [32]byte, entries []lexEntry) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// readLexicon loads a cached lexicon file and checks it in full.
+// readLexicon loads a cached lexicon file and checks it in full: its
+// digest (a flipped bit is a rebuild, not a wrong segmentation) and every
+// index.
 func readLexicon(path string) (*lexicon, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDigest(data); err != nil {
 		return nil, err
 	}
 	l, err := loadLexicon(unsafeString(data)) // data is never written again
@@ -79,6 +99,23 @@ func readLexicon(path string) (*lexicon, error) {
 		return nil, err
 	}
 	return l, nil
+}
+
+// checkDigest checks the SHA-256 the header of a lexicon file holds
+// against its sections.
+func checkDigest(data []byte) error {
+	start := len(lexMagic) + int(unsafe.Sizeof(lexHeader{}))
+	if len(data) < start {
+		return errors.New("lexicon file: truncated header")
+	}
+	var h lexHeader
+	if err := binary.Read(bytes.NewReader(data[len(lexMagic):start]), binary.LittleEndian, &h); err != nil {
+		return fmt.Errorf("lexicon file: %w", err)
+	}
+	if sha256.Sum256(data[start:]) != h.Digest {
+		return errors.New("lexicon file: digest mismatch")
+	}
+	return nil
 }
 
 // writeAtomic writes data to path through a temporary file and a rename,

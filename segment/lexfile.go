@@ -3,20 +3,11 @@ package segment
 import (
 	"bytes"
 	"crypto/sha256"
-	_ "embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"unsafe"
 )
-
-// The prebuilt dictionary: gse v0.80.3's zh_s with the domain pack
-// dict/domain.txt in front (normalised), as a lexicon file. Regenerate it
-// after changing either (TestLexiconFile fails until then):
-//
-//go:generate go test -run ^TestLexiconFile$ -update
-//go:embed dict/zh_s.lex
-var prebuiltLexicon string
 
 // lexMagic starts a lexicon file; the last byte is the format version.
 const lexMagic = "WSLEX\x00\x00\x02"
@@ -97,10 +88,8 @@ func loadLexicon(data string) (*lexicon, error) {
 	return l, nil
 }
 
-// checkBounds checks the ends of the indexes, without reading every entry:
-// the file is trusted to be what marshal wrote (the embedded one is
-// checked in full by TestLexiconFile), and a full check would bring the
-// whole trie into memory at start.
+// checkBounds checks the ends of the indexes, without reading every entry
+// (validate reads them all).
 func (l *lexicon) checkBounds() error {
 	n := l.numWords()
 	switch {

@@ -8,9 +8,9 @@ import (
 
 // lexicon is the word dictionary and its segmentation: gse's dictionary
 // segmentation (shortest path over word distances, no HMM) and search-mode
-// sub-words, reimplemented over flat arrays so that the prebuilt dictionary
-// embedded in the binary is used in place, without parsing (see
-// lexfile.go). Its output is gse's, word for word (TestLexiconMatchesGse).
+// sub-words, reimplemented over flat arrays so that a built dictionary is
+// a file loaded in place, without parsing (see lexfile.go and
+// basedict.go). Its output is gse's, word for word (TestLexiconMatchesGse).
 // A lexicon is immutable and safe for concurrent use.
 type lexicon struct {
 	nodes  []trieNode // double-array trie over the words' bytes (see trieNode)

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -17,7 +18,7 @@ import (
 	"github.com/go-ego/gse"
 )
 
-var update = flag.Bool("update", false, "rewrite dict/zh_s.lex from gse's zh_s and the domain pack")
+var update = flag.Bool("update", false, "rewrite dict/zh_s.words.gz from gse's zh_s")
 
 // gseReference loads gse the way wensou did before the prebuilt lexicon:
 // the user words and the domain pack (normalised) with LoadDictStr, then
@@ -80,33 +81,69 @@ func gseEntries(tb testing.TB, g *gse.Segmenter) []lexEntry {
 	return out
 }
 
-// TestLexiconFile: the embedded dict/zh_s.lex is what the build makes from
-// gse's zh_s and the domain pack, and passes the full check. With -update
-// (go generate) it rewrites the file.
-func TestLexiconFile(t *testing.T) {
-	g := testGse(t)
-	l, err := buildLexicon(gseEntries(t, g))
-	if err != nil {
+// TestBaseWords: the embedded dict/zh_s.words.gz is gse's zh_s as gse
+// loads it, and the base lexicon built from it and the domain pack is the
+// one built from gse's dictionary with the pack loaded first, and passes
+// the full check. With -update (go generate) it rewrites the file.
+func TestBaseWords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds gse's dictionary")
+	}
+	zhs := &gse.Segmenter{NotLoadHMM: true, SkipLog: true}
+	if err := zhs.LoadDictEmbed("zh_s"); err != nil {
 		t.Fatal(err)
 	}
-	data := l.marshal()
+	want := gseEntries(t, zhs)
 	if *update {
-		if err := os.WriteFile("dict/zh_s.lex", data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("wrote dict/zh_s.lex: %d words, %d trie slots, %d sub-words, %d bytes", l.numWords(), len(l.nodes), len(l.subs), len(data))
+		writeWords(t, "dict/zh_s.words.gz", want)
 		return
 	}
-	if !bytes.Equal(data, []byte(prebuiltLexicon)) {
-		t.Fatal("dict/zh_s.lex is stale: run go generate ./segment")
-	}
-	embedded, err := loadLexicon(prebuiltLexicon)
+	got, err := zhsEntries()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := embedded.validate(); err != nil {
+	if !slices.Equal(got, want) {
+		t.Fatalf("dict/zh_s.words.gz (%d words) is not gse's zh_s (%d words): run go generate ./segment", len(got), len(want))
+	}
+	n, err := newNormalizer(tsCharacters)
+	if err != nil {
 		t.Fatal(err)
 	}
+	base, err := baseEntries(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(base, gseEntries(t, testGse(t))) {
+		t.Fatal("the base words are not gse's with the domain pack loaded first")
+	}
+	l, err := buildBase(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeWords writes entries as a gzipped word list, reproducibly (no name
+// or time in the gzip header).
+func writeWords(t *testing.T, path string, entries []lexEntry) {
+	t.Helper()
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zw.Write(formatWords(entries)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s: %d words, %d bytes", path, len(entries), b.Len())
 }
 
 // TestLexiconMatchesGseSubWords: every word's search-mode sub-words, and
@@ -368,7 +405,7 @@ func TestExtendCached(t *testing.T) {
 			}
 		}
 		var errs []error
-		got, err := extendCached(base, user, tt.dir, func(err error) { errs = append(errs, err) })
+		got, err := extendCached(base.digest, func() (*lexicon, error) { return base, nil }, user, tt.dir, func(err error) { errs = append(errs, err) })
 		if err != nil || !bytes.Equal(got.marshal(), want.marshal()) || len(errs) != tt.wantErrs {
 			t.Errorf("%s: err %v, same %v, reported %v", tt.name, err, err == nil && bytes.Equal(got.marshal(), want.marshal()), errs)
 		}
@@ -381,5 +418,58 @@ func TestExtendCached(t *testing.T) {
 	}
 	if other := lexKey([32]byte{1}, user); other == lexKey(base.digest, user) {
 		t.Error("another base dictionary gives the same cache key")
+	}
+}
+
+// TestBaseLexiconCache: the first New with a cache directory writes the
+// base dictionary there and the next loads it (the same dictionary); a
+// file with a flipped bit is reported and rebuilt.
+func TestBaseLexiconCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the base dictionary")
+	}
+	want, err := builtBase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	key := baseKey()
+	file := filepath.Join(dir, fmt.Sprintf("base-%x.lex", key[:16]))
+	flip := func() error {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		data[len(data)/2] ^= 0x10
+		return os.WriteFile(file, data, 0o644)
+	}
+	tests := []struct {
+		name     string
+		prepare  func() error
+		wantErrs int
+		fromFile bool
+	}{
+		{"first build writes", nil, 0, false},
+		{"second loads", nil, 0, true},
+		{"flipped bit", flip, 1, false},
+		{"rewritten", nil, 0, true},
+	}
+	for _, tt := range tests {
+		if tt.prepare != nil {
+			if err := tt.prepare(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var errs []error
+		got, err := baseLexicon(dir, func(err error) { errs = append(errs, err) })
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if len(errs) != tt.wantErrs || (got != want) == !tt.fromFile || got.digest != key {
+			t.Errorf("%s: reported %v, loaded from file %v", tt.name, errs, got != want)
+		}
+		if !bytes.Equal(got.marshal(), want.marshal()) {
+			t.Errorf("%s: not the built dictionary", tt.name)
+		}
 	}
 }

@@ -16,12 +16,13 @@ type Segmenter struct {
 	maxInput int
 }
 
-// New builds a Segmenter: the prebuilt dictionary embedded in the binary
-// (gse's zh_s and the domain pack, used in place: milliseconds, a few MB of
-// heap), cfg.UserDict, synonyms and stop words. With a user dictionary the
-// word dictionary is rebuilt (0.5–1 s, ~30 MB live) unless cfg.CacheDir
-// holds it from an earlier New (tens of milliseconds). Build one and
-// share it (swap reloads with atomic.Pointer).
+// New builds a Segmenter: the word dictionary (gse's zh_s, embedded in the
+// binary as a word list, and the domain pack), cfg.UserDict, synonyms and
+// stop words. The word dictionary is built from the words (0.5–1 s, ~30 MB
+// live; the build without a user dictionary is shared by every New of the
+// process) unless cfg.CacheDir holds it from an earlier New with the same
+// inputs (tens of milliseconds). Build one and share it (swap reloads with
+// atomic.Pointer).
 func New(cfg Config) (*Segmenter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -40,23 +41,27 @@ func New(cfg Config) (*Segmenter, error) {
 	return s, nil
 }
 
-// loadDictionaries uses the prebuilt dictionary embedded in the binary
-// (zh_s and the domain pack, see lexfile.go) in place. With a user
-// dictionary it builds a new one from the user's words followed by the
-// prebuilt words: the first entry of a word wins, as in gse, so user words
-// take precedence over the domain pack, which takes precedence over zh_s.
-// Nothing touches the file system except reading userDict, and nothing
-// prints. With cfg.CacheDir the dictionary built with a user dictionary is
-// kept there and loaded by the next New with the same inputs.
+// loadDictionaries builds the base dictionary (zh_s and the domain pack,
+// see basedict.go). With a user dictionary it builds a new one from the
+// user's words followed by the base words: the first entry of a word wins,
+// as in gse, so user words take precedence over the domain pack, which
+// takes precedence over zh_s. Nothing touches the file system except
+// reading userDict and cfg.CacheDir, and nothing prints. With cfg.CacheDir
+// the built dictionaries are kept there and loaded by the next New with
+// the same inputs.
 func (s *Segmenter) loadDictionaries(cfg Config) error {
 	userDict := cfg.UserDict
-	base, err := loadLexicon(prebuiltLexicon)
-	if err != nil {
-		return fmt.Errorf("segment: embedded dictionary: %w", err)
+	base := func() (*lexicon, error) {
+		l, err := baseLexicon(cfg.CacheDir, cfg.OnCacheError)
+		if err != nil {
+			return nil, fmt.Errorf("segment: embedded dictionary: %w", err)
+		}
+		return l, nil
 	}
 	if userDict == "" {
-		s.lex = base
-		return nil
+		var err error
+		s.lex, err = base()
+		return err
 	}
 	data, err := readFile(userDict, "", "user dictionary")
 	if err != nil {
@@ -66,7 +71,7 @@ func (s *Segmenter) loadDictionaries(cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("segment: load user dictionary %s: %w", userDict, err)
 	}
-	if s.lex, err = extendCached(base, lexEntries(user), cfg.CacheDir, cfg.OnCacheError); err != nil {
+	if s.lex, err = extendCached(baseKey(), base, lexEntries(user), cfg.CacheDir, cfg.OnCacheError); err != nil {
 		return fmt.Errorf("segment: build dictionary with %s: %w", userDict, err)
 	}
 	return nil

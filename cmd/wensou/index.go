@@ -147,9 +147,9 @@ type summary struct {
 
 func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	start := time.Now()
-	seg, err := segment.New(segment.Config{UserDict: run.userDict})
+	seg, err := newSegmenter(segment.Config{UserDict: run.userDict})
 	if err != nil {
-		return fmt.Errorf("load dictionaries: %w", err)
+		return err
 	}
 	d, err := indexer.OpenDir(run.dir)
 	if err != nil {
