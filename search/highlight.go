@@ -191,10 +191,18 @@ func runesBetween(text string, i, j int) int {
 }
 
 // runeLen is the width of the character at i, as utf8.DecodeRuneInString
-// counts it (1 for an invalid byte), with a fast path for ASCII.
+// counts it (1 for an invalid byte), with fast paths for ASCII and for the
+// three-byte characters whose lead byte admits any continuation byte
+// (E1–EC, EE, EF: every CJK ideograph of the basic plane): the snippet
+// window walks long bodies character by character.
 func runeLen(text string, i int) int {
-	if text[i] < utf8.RuneSelf {
+	c := text[i]
+	if c < utf8.RuneSelf {
 		return 1
+	}
+	if (0xE1 <= c && c <= 0xEC || c == 0xEE || c == 0xEF) && i+2 < len(text) &&
+		text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+		return 3
 	}
 	_, w := utf8.DecodeRuneInString(text[i:])
 	return w

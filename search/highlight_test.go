@@ -92,3 +92,21 @@ func FuzzSnippet(f *testing.F) {
 		}
 	})
 }
+
+// TestRuneLen: runeLen's fast paths count exactly as utf8.DecodeRuneInString
+// does, over every lead and second byte, with valid and invalid third bytes
+// and truncated texts.
+func TestRuneLen(t *testing.T) {
+	for c := range 256 {
+		for b1 := range 256 {
+			for _, b2 := range []byte{0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xFF} {
+				for _, text := range []string{string([]byte{byte(c), byte(b1), b2}), string([]byte{byte(c), byte(b1)}), string([]byte{byte(c)})} {
+					_, want := utf8.DecodeRuneInString(text)
+					if got := runeLen(text, 0); got != want {
+						t.Fatalf("runeLen(% x) = %d, DecodeRuneInString %d", text, got, want)
+					}
+				}
+			}
+		}
+	}
+}
