@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/wensou/wensou/search"
 )
 
 var q注销 = "/api/search?q=" + url.QueryEscape("注销")
@@ -225,8 +228,8 @@ func TestPanicRecovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.handler.GET("/test/panic", func(*gin.Context) { panic("boom: secret internals") })
-	srv.handler.GET("/test/panic-nil-map", func(*gin.Context) {
+	srv.router.GET("/test/panic", func(*gin.Context) { panic("boom: secret internals") })
+	srv.router.GET("/test/panic-nil-map", func(*gin.Context) {
 		var m map[string]int
 		m["x"]++
 	})
@@ -402,7 +405,13 @@ func TestOverload(t *testing.T) {
 		t.Skip("overload test in -short mode")
 	}
 	// One loopback client: the global limit is under test, not the per-client share.
-	base, _ := startHardened(t, Config{MaxInFlight: 2, MaxInFlightPerClient: -1, QueueWait: 20 * time.Millisecond, RateLimit: -1}, sampleDeps(t))
+	// Each search takes at least 2 ms, so that the two slots serve at most
+	// 1,000 searches a second and 64 clients queue past the 20 ms wait on
+	// any machine (the sample index alone answers in 0.1 ms, fast enough on
+	// a quick machine for the queue never to fill).
+	deps := sampleDeps(t)
+	deps.Searcher = delayedSearcher{Searcher: deps.Searcher, delay: 2 * time.Millisecond}
+	base, _ := startHardened(t, Config{MaxInFlight: 2, MaxInFlightPerClient: -1, QueueWait: 20 * time.Millisecond, RateLimit: -1}, deps)
 	const clients, duration = 64, 4 * time.Second
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	client := &http.Client{Timeout: 5 * time.Second, Transport: tr}
@@ -524,4 +533,15 @@ func TestClientKey(t *testing.T) {
 			t.Error("IPv6 loopback not exempt")
 		}
 	}
+}
+
+// delayedSearcher is a Searcher whose searches take at least delay.
+type delayedSearcher struct {
+	Searcher
+	delay time.Duration
+}
+
+func (s delayedSearcher) Search(ctx context.Context, req search.Request) (*search.Result, error) {
+	time.Sleep(s.delay)
+	return s.Searcher.Search(ctx, req)
 }
