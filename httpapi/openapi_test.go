@@ -71,7 +71,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var routes []string
-	for _, r := range srv.handler.Routes() {
+	for _, r := range srv.router.Routes() {
 		if r.Method == http.MethodHead {
 			continue // HEAD / is GET / without the body
 		}

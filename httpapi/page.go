@@ -143,7 +143,7 @@ func (s *Server) cors(c *gin.Context) {
 		c.Next()
 		return
 	}
-	c.Writer.Header().Add("Vary", "Origin") // Add: the gzip middleware has added Accept-Encoding
+	c.Writer.Header().Add("Vary", "Origin") // Add: the compression wrapper has added Accept-Encoding
 	if origin := c.GetHeader("Origin"); origin != "" && s.corsAllowed(origin) {
 		c.Header("Access-Control-Allow-Origin", origin)
 	}

@@ -168,7 +168,8 @@ type Server struct {
 	writer    Writer
 	admin     Admin
 	gen       func() string
-	handler   *gin.Engine
+	router    *gin.Engine
+	handler   http.Handler            // router, compressed
 	dyn       atomic.Pointer[Dynamic] // what SIGHUP may change
 	limiter   *rateLimiter
 	authFails *rateLimiter  // failed authentications per client (auth.go)
@@ -232,7 +233,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, compress(), s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage)
+	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage)
 	// Routes match the escaped path and path parameters are unescaped by
 	// pathParam: a document id holding "/" (news%2F2025%2F1) stays one
 	// segment, and "+" stays "+" (gin's own unescaping is query-style).
@@ -240,7 +241,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	r.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })
 	r.NoMethod(func(c *gin.Context) { fail(c, errMethod) })
 	s.routes(r)
-	s.handler = r
+	s.router = r
+	h, err := compressed(r)
+	if err != nil {
+		return nil, err
+	}
+	s.handler = h
 	return s, nil
 }
 
