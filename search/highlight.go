@@ -148,11 +148,19 @@ func window(text string, spans []Span, size int) (int, int) {
 	return from, to
 }
 
+// maxAnchorSpans bounds the spans bestAnchor weighs: the snippet of a long
+// body is the densest window among its first matches, so that a page of
+// man pages holding a query gram thousands of times does not walk each
+// of them character by character.
+const maxAnchorSpans = 64
+
 // bestAnchor returns the start of the span that begins the window of size
-// characters holding the most spans; 0 without spans. spans are merged
-// (sorted, disjoint), so the windows' ends only move forward: one pass over
-// the text and the spans, not one window walk per span.
+// characters holding the most spans (of the first maxAnchorSpans); 0
+// without spans. spans are merged (sorted, disjoint), so the windows' ends
+// only move forward: one pass over the text and the spans, not one window
+// walk per span.
 func bestAnchor(text string, spans []Span, size int) int {
+	spans = spans[:min(len(spans), maxAnchorSpans)]
 	best, bestCount := 0, 0
 	width := size * 2 / 3
 	limit, j, n := 0, 0, 0 // window of span i ends at limit; spans[i:j] end inside it, n bytes

@@ -110,3 +110,26 @@ func TestRuneLen(t *testing.T) {
 		}
 	}
 }
+
+// TestBestAnchorWeighsFirstSpans: the window is chosen among the first
+// maxAnchorSpans matches, so a dense cluster after them is not walked to.
+func TestBestAnchorWeighsFirstSpans(t *testing.T) {
+	var b strings.Builder
+	var spans []Span
+	for range maxAnchorSpans + 10 { // sparse: one match every 400 characters
+		spans = append(spans, Span{Start: b.Len(), End: b.Len() + 3})
+		b.WriteString(strings.Repeat("文", 400))
+	}
+	cluster := b.Len()
+	for range 20 { // dense: 20 matches in 40 characters
+		spans = append(spans, Span{Start: b.Len(), End: b.Len() + 3})
+		b.WriteString("文文")
+	}
+	text := b.String()
+	if got := bestAnchor(text, spans, 120); got >= cluster || got > spans[maxAnchorSpans-1].Start {
+		t.Errorf("anchor %d, want one of the first %d spans (the cluster at %d is past them)", got, maxAnchorSpans, cluster)
+	}
+	if got := bestAnchor(text, spans[maxAnchorSpans:], 120); got != cluster {
+		t.Errorf("anchor %d, want the cluster at %d", got, cluster)
+	}
+}
