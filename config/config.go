@@ -189,12 +189,19 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 // Field is one declared own field of the documents.
 type Field struct {
 	Name string `yaml:"name"`
-	// Type is text (the default: full Chinese analysis); keyword, number
-	// and date are accepted for the schema to come and indexed as text.
+	// Type is text (the default: full Chinese analysis), keyword (exact
+	// values), number or date. Every own field's values are also indexed
+	// exactly (filters, facets) and, when a number or a date, as a
+	// sortable number.
 	Type string `yaml:"type"`
-	// Searchable, default true: query words are looked for in it.
+	// Searchable, default true for text fields and false for the others:
+	// query words are looked for in it.
 	Searchable *bool   `yaml:"searchable"`
 	Weight     float64 `yaml:"weight"` // default search.DefaultOwnWeight
+	Multi      bool    `yaml:"multi"`      // an array of values (tags)
+	Filterable bool    `yaml:"filterable"` // filter=NAME:… accepts it
+	Facet      bool    `yaml:"facet"`      // facets=NAME counts its values; the page lists them
+	Sortable   bool    `yaml:"sortable"`   // sort=NAME:asc|desc (number and date fields)
 }
 
 // Search is the engine's part of c.
@@ -205,7 +212,25 @@ func (c Config) Search() search.Config {
 		Cache: search.CacheConfig{Disabled: c.Cache.Disabled, MaxEntries: c.Cache.MaxEntries,
 			MaxBytes: c.Cache.MaxBytes},
 		FieldWeights: c.fieldWeights(),
+		Fields:       c.fieldSpecs(),
 	}
+}
+
+// fieldSpecs are the declared fields as search sees them.
+func (c Config) fieldSpecs() map[string]search.FieldSpec {
+	if len(c.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]search.FieldSpec, len(c.Fields))
+	for _, f := range c.Fields {
+		typ := f.Type
+		if typ == "" {
+			typ = search.TypeText
+		}
+		out[strings.ToLower(f.Name)] = search.FieldSpec{Type: typ, Filterable: f.Filterable,
+			Facet: f.Facet, Sortable: f.Sortable}
+	}
+	return out
 }
 
 // fieldWeights maps the declared fields to their search weights (-1: not
@@ -217,7 +242,7 @@ func (c Config) fieldWeights() map[string]float64 {
 	out := make(map[string]float64, len(c.Fields))
 	for _, f := range c.Fields {
 		w := f.Weight
-		if f.Searchable != nil && !*f.Searchable {
+		if f.Searchable != nil && !*f.Searchable || f.Searchable == nil && f.Type != "" && f.Type != search.TypeText {
 			w = -1
 		}
 		out[strings.ToLower(f.Name)] = w

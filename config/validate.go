@@ -59,6 +59,12 @@ func (c Config) checkFields(p *problems) {
 		default:
 			p.bad("fields[%d].type %q: text, keyword, number or date", i, f.Type)
 		}
+		if f.Sortable && f.Type != "number" && f.Type != "date" {
+			p.bad("fields[%d].sortable: only number and date fields sort", i)
+		}
+		if f.Multi && (f.Type == "number" || f.Type == "date") {
+			p.bad("fields[%d].multi: only text and keyword fields hold several values", i)
+		}
 		if f.Weight < 0 || f.Weight > 100 {
 			p.bad("fields[%d].weight %v: between 0 (default) and 100", i, f.Weight)
 		}
