@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/httpapi"
 	"github.com/wensou/wensou/search"
 	"github.com/wensou/wensou/segment"
@@ -169,6 +170,7 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 		SearchKey:            c.SearchKey,
 		MaxBodyBytes:         c.Limits.MaxBodyBytes,
 		MaxPushDocs:          c.Limits.MaxPushDocs,
+		FieldTypes:           c.FieldTypes(),
 		MaxHeaderBytes:       c.Limits.MaxHeaderBytes,
 		MaxQueryRunes:        c.Limits.MaxQueryChars,
 		MaxPageSize:          c.Limits.MaxPageSize,
@@ -197,7 +199,7 @@ type Field struct {
 	// Searchable, default true for text fields and false for the others:
 	// query words are looked for in it.
 	Searchable *bool   `yaml:"searchable"`
-	Weight     float64 `yaml:"weight"` // default search.DefaultOwnWeight
+	Weight     float64 `yaml:"weight"`     // default search.DefaultOwnWeight
 	Multi      bool    `yaml:"multi"`      // an array of values (tags)
 	Filterable bool    `yaml:"filterable"` // filter=NAME:… accepts it
 	Facet      bool    `yaml:"facet"`      // facets=NAME counts its values; the page lists them
@@ -214,6 +216,19 @@ func (c Config) Search() search.Config {
 		FieldWeights: c.fieldWeights(),
 		Fields:       c.fieldSpecs(),
 	}
+}
+
+// FieldTypes are the declared fields' types documents are checked against
+// (corpus.Options.Fields).
+func (c Config) FieldTypes() map[string]corpus.FieldType {
+	if len(c.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]corpus.FieldType, len(c.Fields))
+	for _, f := range c.Fields {
+		out[strings.ToLower(f.Name)] = corpus.FieldType{Type: f.Type, Multi: f.Multi}
+	}
+	return out
 }
 
 // fieldSpecs are the declared fields as search sees them.

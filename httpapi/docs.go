@@ -56,7 +56,7 @@ func (s *Server) readDocs(c *gin.Context) ([]corpus.Document, error) {
 	}
 	docs := make([]corpus.Document, 0, len(raws))
 	for i, raw := range raws {
-		d, err := corpus.DecodeJSON(raw, corpus.Options{})
+		d, err := corpus.DecodeJSON(raw, corpus.Options{Fields: s.cfg.FieldTypes})
 		if err != nil {
 			return nil, fmt.Errorf("%w: document %d: %w", errBadBody, i, err)
 		}

@@ -58,7 +58,10 @@ type Config struct {
 	AdminKey          string        // Bearer key of write and admin routes; "" disables them
 	MaxBodyBytes      int64         // request body limit, default 10 MiB
 	MaxPushDocs       int           // documents in one POST /api/docs, default 1000
-	Logger            *slog.Logger  // default slog.Default()
+	// FieldTypes are the declared own field types pushed documents are
+	// checked against (corpus.Options.Fields).
+	FieldTypes map[string]corpus.FieldType
+	Logger     *slog.Logger // default slog.Default()
 
 	// Hardening (limits.go, ratelimit.go, metrics.go). Zero means the
 	// default; where noted, a negative value switches the limit off.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -164,5 +165,11 @@ func (f Facets) MarshalJSON() ([]byte, error) {
 	m := make(map[string]map[string]uint64, 2+len(f.Fields))
 	maps.Copy(m, f.Fields)
 	m["kind"], m["month"] = f.Kind, f.Month
-	return json.Marshal(m)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the caller's encoder escapes, or not
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
