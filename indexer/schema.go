@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
