@@ -43,6 +43,7 @@ type Config struct {
 
 	Limits struct {
 		MaxBodyBytes   int64    `yaml:"max_body_bytes"`
+		MaxNDJSONBytes int64    `yaml:"max_ndjson_bytes"`
 		MaxHeaderBytes int      `yaml:"max_header_bytes"`
 		MaxQueryChars  int      `yaml:"max_query_chars"`
 		MaxTerms       int      `yaml:"max_terms"`
@@ -135,6 +136,7 @@ func (c Config) WithDefaults() Config {
 	t.Search, t.Shutdown = Duration(h.SearchTimeout), Duration(h.ShutdownTimeout)
 	l := &c.Limits
 	l.MaxBodyBytes, l.MaxHeaderBytes, l.MaxQueryChars = h.MaxBodyBytes, h.MaxHeaderBytes, h.MaxQueryRunes
+	l.MaxNDJSONBytes = h.MaxNDJSONBytes
 	l.MaxPageSize, l.MaxPushDocs, l.MaxInFlight, l.QueueWait = h.MaxPageSize, h.MaxPushDocs, h.MaxInFlight, Duration(h.QueueWait)
 	l.PerClient = h.MaxInFlightPerClient
 	if l.MaxTerms <= 0 {
@@ -169,6 +171,7 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 		AdminKey:             c.AdminKey,
 		SearchKey:            c.SearchKey,
 		MaxBodyBytes:         c.Limits.MaxBodyBytes,
+		MaxNDJSONBytes:       c.Limits.MaxNDJSONBytes,
 		MaxPushDocs:          c.Limits.MaxPushDocs,
 		FieldTypes:           c.FieldTypes(),
 		MaxHeaderBytes:       c.Limits.MaxHeaderBytes,

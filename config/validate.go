@@ -166,7 +166,7 @@ func (c Config) checkLimits(p *problems) {
 	for _, n := range []struct {
 		name string
 		v    int64
-	}{{"max_body_bytes", l.MaxBodyBytes}, {"max_header_bytes", int64(l.MaxHeaderBytes)}, {"max_query_chars", int64(l.MaxQueryChars)},
+	}{{"max_body_bytes", l.MaxBodyBytes}, {"max_ndjson_bytes", l.MaxNDJSONBytes}, {"max_header_bytes", int64(l.MaxHeaderBytes)}, {"max_query_chars", int64(l.MaxQueryChars)},
 		{"max_terms", int64(l.MaxTerms)}, {"max_page_size", int64(l.MaxPageSize)}, {"max_window", int64(l.MaxWindow)},
 		{"max_push_docs", int64(l.MaxPushDocs)}} {
 		if n.v < 0 {

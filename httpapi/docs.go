@@ -24,6 +24,10 @@ var (
 // (id,url,title,body,published,related). It answers 200 {"indexed":N}
 // only once the documents are durable and searchable.
 func (s *Server) putDocs(c *gin.Context) {
+	if isNDJSON(c.Request) {
+		s.putNDJSON(c)
+		return
+	}
 	docs, err := s.readDocs(c)
 	if err != nil {
 		fail(c, err)
