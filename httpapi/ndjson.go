@@ -53,7 +53,7 @@ func (s *Server) putNDJSON(c *gin.Context) {
 	rc := http.NewResponseController(c.Writer)
 	_ = rc.SetReadDeadline(time.Time{})
 	_ = rc.SetWriteDeadline(time.Time{})
-	imp := &ndjsonImport{s: s, c: c, batch: make([]corpus.Document, 0, s.cfg.MaxPushDocs)}
+	imp := &ndjsonImport{s: s, c: c, batch: make([]corpus.Document, 0, s.cfg.MaxPushDocs), errs: []lineError{}}
 	if err := imp.run(); err != nil {
 		fail(c, err)
 		return

@@ -131,6 +131,7 @@ func TestNDJSONErrors(t *testing.T) {
 		{strings.Repeat(`{"id":"a","title":"t"}`+"\n", 100), 413, "body_too_large"},
 		{"\n\n", 400, "bad_body"},
 		{`{"id":"a"}` + "\n", 200, ""},
+		{`{"id":"a","title":"t"}` + "\n", 200, ""},
 	} {
 		req := newReq(t, "POST", base+"/api/docs", strings.NewReader(tt.body),
 			"Authorization", "Bearer "+testAdminKey, "Content-Type", "application/x-ndjson")
