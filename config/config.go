@@ -174,6 +174,7 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 		MaxNDJSONBytes:       c.Limits.MaxNDJSONBytes,
 		MaxPushDocs:          c.Limits.MaxPushDocs,
 		FieldTypes:           c.FieldTypes(),
+		FacetFields:          c.facetFields(),
 		MaxHeaderBytes:       c.Limits.MaxHeaderBytes,
 		MaxQueryRunes:        c.Limits.MaxQueryChars,
 		MaxPageSize:          c.Limits.MaxPageSize,
@@ -230,6 +231,17 @@ func (c Config) FieldTypes() map[string]corpus.FieldType {
 	out := make(map[string]corpus.FieldType, len(c.Fields))
 	for _, f := range c.Fields {
 		out[strings.ToLower(f.Name)] = corpus.FieldType{Type: f.Type, Multi: f.Multi}
+	}
+	return out
+}
+
+// facetFields are the declared fields with facet: true, in order.
+func (c Config) facetFields() []string {
+	var out []string
+	for _, f := range c.Fields {
+		if f.Facet {
+			out = append(out, strings.ToLower(f.Name))
+		}
 	}
 	return out
 }

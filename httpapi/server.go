@@ -62,7 +62,10 @@ type Config struct {
 	// FieldTypes are the declared own field types pushed documents are
 	// checked against (corpus.Options.Fields).
 	FieldTypes map[string]corpus.FieldType
-	Logger     *slog.Logger // default slog.Default()
+	// FacetFields are the own fields the search page lists (fields with
+	// facet: true).
+	FacetFields []string
+	Logger      *slog.Logger // default slog.Default()
 
 	// Hardening (limits.go, ratelimit.go, metrics.go). Zero means the
 	// default; where noted, a negative value switches the limit off.
