@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/httpapi"
 	"github.com/wensou/wensou/search"
 	"github.com/wensou/wensou/segment"
@@ -42,6 +43,7 @@ type Config struct {
 
 	Limits struct {
 		MaxBodyBytes   int64    `yaml:"max_body_bytes"`
+		MaxNDJSONBytes int64    `yaml:"max_ndjson_bytes"`
 		MaxHeaderBytes int      `yaml:"max_header_bytes"`
 		MaxQueryChars  int      `yaml:"max_query_chars"`
 		MaxTerms       int      `yaml:"max_terms"`
@@ -134,6 +136,7 @@ func (c Config) WithDefaults() Config {
 	t.Search, t.Shutdown = Duration(h.SearchTimeout), Duration(h.ShutdownTimeout)
 	l := &c.Limits
 	l.MaxBodyBytes, l.MaxHeaderBytes, l.MaxQueryChars = h.MaxBodyBytes, h.MaxHeaderBytes, h.MaxQueryRunes
+	l.MaxNDJSONBytes = h.MaxNDJSONBytes
 	l.MaxPageSize, l.MaxPushDocs, l.MaxInFlight, l.QueueWait = h.MaxPageSize, h.MaxPushDocs, h.MaxInFlight, Duration(h.QueueWait)
 	l.PerClient = h.MaxInFlightPerClient
 	if l.MaxTerms <= 0 {
@@ -168,7 +171,10 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 		AdminKey:             c.AdminKey,
 		SearchKey:            c.SearchKey,
 		MaxBodyBytes:         c.Limits.MaxBodyBytes,
+		MaxNDJSONBytes:       c.Limits.MaxNDJSONBytes,
 		MaxPushDocs:          c.Limits.MaxPushDocs,
+		FieldTypes:           c.FieldTypes(),
+		FacetFields:          c.facetFields(),
 		MaxHeaderBytes:       c.Limits.MaxHeaderBytes,
 		MaxQueryRunes:        c.Limits.MaxQueryChars,
 		MaxPageSize:          c.Limits.MaxPageSize,
@@ -189,12 +195,19 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 // Field is one declared own field of the documents.
 type Field struct {
 	Name string `yaml:"name"`
-	// Type is text (the default: full Chinese analysis); keyword, number
-	// and date are accepted for the schema to come and indexed as text.
+	// Type is text (the default: full Chinese analysis), keyword (exact
+	// values), number or date. Every own field's values are also indexed
+	// exactly (filters, facets) and, when a number or a date, as a
+	// sortable number.
 	Type string `yaml:"type"`
-	// Searchable, default true: query words are looked for in it.
+	// Searchable, default true for text fields and false for the others:
+	// query words are looked for in it.
 	Searchable *bool   `yaml:"searchable"`
-	Weight     float64 `yaml:"weight"` // default search.DefaultOwnWeight
+	Weight     float64 `yaml:"weight"`     // default search.DefaultOwnWeight
+	Multi      bool    `yaml:"multi"`      // an array of values (tags)
+	Filterable bool    `yaml:"filterable"` // filter=NAME:… accepts it
+	Facet      bool    `yaml:"facet"`      // facets=NAME counts its values; the page lists them
+	Sortable   bool    `yaml:"sortable"`   // sort=NAME:asc|desc (number and date fields)
 }
 
 // Search is the engine's part of c.
@@ -205,7 +218,49 @@ func (c Config) Search() search.Config {
 		Cache: search.CacheConfig{Disabled: c.Cache.Disabled, MaxEntries: c.Cache.MaxEntries,
 			MaxBytes: c.Cache.MaxBytes},
 		FieldWeights: c.fieldWeights(),
+		Fields:       c.fieldSpecs(),
 	}
+}
+
+// FieldTypes are the declared fields' types documents are checked against
+// (corpus.Options.Fields).
+func (c Config) FieldTypes() map[string]corpus.FieldType {
+	if len(c.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]corpus.FieldType, len(c.Fields))
+	for _, f := range c.Fields {
+		out[strings.ToLower(f.Name)] = corpus.FieldType{Type: f.Type, Multi: f.Multi}
+	}
+	return out
+}
+
+// facetFields are the declared fields with facet: true, in order.
+func (c Config) facetFields() []string {
+	var out []string
+	for _, f := range c.Fields {
+		if f.Facet {
+			out = append(out, strings.ToLower(f.Name))
+		}
+	}
+	return out
+}
+
+// fieldSpecs are the declared fields as search sees them.
+func (c Config) fieldSpecs() map[string]search.FieldSpec {
+	if len(c.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]search.FieldSpec, len(c.Fields))
+	for _, f := range c.Fields {
+		typ := f.Type
+		if typ == "" {
+			typ = search.TypeText
+		}
+		out[strings.ToLower(f.Name)] = search.FieldSpec{Type: typ, Filterable: f.Filterable,
+			Facet: f.Facet, Sortable: f.Sortable}
+	}
+	return out
 }
 
 // fieldWeights maps the declared fields to their search weights (-1: not
@@ -217,7 +272,7 @@ func (c Config) fieldWeights() map[string]float64 {
 	out := make(map[string]float64, len(c.Fields))
 	for _, f := range c.Fields {
 		w := f.Weight
-		if f.Searchable != nil && !*f.Searchable {
+		if f.Searchable != nil && !*f.Searchable || f.Searchable == nil && f.Type != "" && f.Type != search.TypeText {
 			w = -1
 		}
 		out[strings.ToLower(f.Name)] = w

@@ -16,7 +16,12 @@ func TestFields(t *testing.T) {
 	}{
 		{"none", nil, nil, ""},
 		{"author and tags", []Field{{Name: "Author", Weight: 3}, {Name: "tags", Type: "keyword"}, {Name: "isbn", Searchable: &no}},
-			map[string]float64{"author": 3, "tags": 0, "isbn": -1}, ""},
+			map[string]float64{"author": 3, "tags": -1, "isbn": -1}, ""}, // keyword: exact, not searched
+		{"typed", []Field{{Name: "price", Type: "number", Sortable: true, Filterable: true}, {Name: "updated", Type: "date", Sortable: true},
+			{Name: "tags", Type: "keyword", Multi: true, Facet: true}, {Name: "sku", Type: "keyword", Searchable: new(true)}},
+			map[string]float64{"price": -1, "updated": -1, "tags": -1, "sku": 0}, ""},
+		{"sortable text", []Field{{Name: "a", Sortable: true}}, nil, "only number and date fields sort"},
+		{"multi number", []Field{{Name: "a", Type: "number", Multi: true}}, nil, "only text and keyword fields"},
 		{"bad name", []Field{{Name: "作者"}}, nil, "letters, digits and _"},
 		{"twice", []Field{{Name: "a"}, {Name: "A"}}, nil, "declared twice"},
 		{"fixed", []Field{{Name: "title"}}, nil, "every document has already"},

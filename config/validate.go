@@ -59,6 +59,12 @@ func (c Config) checkFields(p *problems) {
 		default:
 			p.bad("fields[%d].type %q: text, keyword, number or date", i, f.Type)
 		}
+		if f.Sortable && f.Type != "number" && f.Type != "date" {
+			p.bad("fields[%d].sortable: only number and date fields sort", i)
+		}
+		if f.Multi && (f.Type == "number" || f.Type == "date") {
+			p.bad("fields[%d].multi: only text and keyword fields hold several values", i)
+		}
 		if f.Weight < 0 || f.Weight > 100 {
 			p.bad("fields[%d].weight %v: between 0 (default) and 100", i, f.Weight)
 		}
@@ -160,7 +166,7 @@ func (c Config) checkLimits(p *problems) {
 	for _, n := range []struct {
 		name string
 		v    int64
-	}{{"max_body_bytes", l.MaxBodyBytes}, {"max_header_bytes", int64(l.MaxHeaderBytes)}, {"max_query_chars", int64(l.MaxQueryChars)},
+	}{{"max_body_bytes", l.MaxBodyBytes}, {"max_ndjson_bytes", l.MaxNDJSONBytes}, {"max_header_bytes", int64(l.MaxHeaderBytes)}, {"max_query_chars", int64(l.MaxQueryChars)},
 		{"max_terms", int64(l.MaxTerms)}, {"max_page_size", int64(l.MaxPageSize)}, {"max_window", int64(l.MaxWindow)},
 		{"max_push_docs", int64(l.MaxPushDocs)}} {
 		if n.v < 0 {

@@ -126,3 +126,15 @@ func dateFromMatch(f []string, zone *time.Location) (time.Time, bool) {
 	}
 	return t, true
 }
+
+// ParseDate reads a whole value as a date (RFC 3339, "2006-01-02
+// 15:04:05", "2006-01-02T15:04", "2006-01-02" ...; without an offset in
+// DefaultZone): the dates of date fields and of date filters. Unlike the
+// page parsers it never finds a date inside longer text.
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	return parseDate(s, DefaultZone())
+}

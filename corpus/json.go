@@ -236,6 +236,9 @@ func (in JSONInput) Document(opt Options) (Document, error) {
 	}
 	d.Related = in.related(absURL(d.URL))
 	d.Fields = cleanFields(in.Fields)
+	if err := checkFields(d.Fields, opt.Fields); err != nil {
+		return Document{}, err
+	}
 	d.ID = in.id(d, opt)
 	if err := CheckID(d.ID); err != nil {
 		return Document{}, fmt.Errorf("%w: %w", ErrMalformed, err)

@@ -15,6 +15,10 @@ type Options struct {
 	// Zone is the time zone of dates given without one, and the zone
 	// Published is expressed in. Nil means a fixed UTC+08:00.
 	Zone *time.Location
+	// Fields are the declared types of own fields, by name: a value of
+	// the wrong type fails the document (JSON, JSONL, push). Nil: none
+	// checked.
+	Fields map[string]FieldType
 }
 
 // DefaultZone returns the zone used when Options.Zone is nil: a fixed

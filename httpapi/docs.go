@@ -24,6 +24,10 @@ var (
 // (id,url,title,body,published,related). It answers 200 {"indexed":N}
 // only once the documents are durable and searchable.
 func (s *Server) putDocs(c *gin.Context) {
+	if isNDJSON(c.Request) {
+		s.putNDJSON(c)
+		return
+	}
 	docs, err := s.readDocs(c)
 	if err != nil {
 		fail(c, err)
@@ -56,7 +60,7 @@ func (s *Server) readDocs(c *gin.Context) ([]corpus.Document, error) {
 	}
 	docs := make([]corpus.Document, 0, len(raws))
 	for i, raw := range raws {
-		d, err := corpus.DecodeJSON(raw, corpus.Options{})
+		d, err := corpus.DecodeJSON(raw, corpus.Options{Fields: s.cfg.FieldTypes})
 		if err != nil {
 			return nil, fmt.Errorf("%w: document %d: %w", errBadBody, i, err)
 		}

@@ -55,6 +55,7 @@ var errorKinds = []struct {
 	{search.ErrBadSize, http.StatusBadRequest, "bad_size"},
 	{search.ErrTooDeep, http.StatusBadRequest, "too_deep"},
 	{search.ErrBadFilter, http.StatusBadRequest, "bad_filter"},
+	{search.ErrUnknownField, http.StatusBadRequest, "unknown_field"},
 	{errBadNumber, http.StatusBadRequest, "bad_parameter"},
 	{errBadParam, http.StatusBadRequest, "bad_parameter"},
 	{corpus.ErrBadID, http.StatusBadRequest, "bad_id"},

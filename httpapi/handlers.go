@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -34,7 +36,7 @@ func (s *Server) search(c *gin.Context) {
 
 func searchRequest(c *gin.Context) (search.Request, error) {
 	req := search.Request{Query: c.Query("q"), Explain: c.Query("explain") == "true",
-		Kind: c.Query("kind"), Sort: c.Query("sort")}
+		Kind: c.Query("kind"), Sort: c.Query("sort"), Filters: c.QueryArray("filter"), Facets: facetsParam(c)}
 	var err error
 	if req.From, err = dateParam(c, "from"); err != nil {
 		return req, err
@@ -55,6 +57,19 @@ func searchRequest(c *gin.Context) (search.Request, error) {
 		return req, search.ErrBadSize
 	}
 	return req, nil
+}
+
+// facetsParam reads facets=author,tags (repeatable).
+func facetsParam(c *gin.Context) []string {
+	var out []string
+	for _, v := range c.QueryArray("facets") {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // intParam reads an integer query parameter; kind is the error it is

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -96,11 +97,33 @@ func appendResult(b []byte, res *search.Result) ([]byte, bool) {
 		}
 		b = append(b, ']')
 	}
-	b = append(b, `,"facets":{"kind":`...)
-	b = appendCounts(b, res.Facets.Kind)
-	b = append(b, `,"month":`...)
-	b = appendCounts(b, res.Facets.Month)
-	return append(b, "}}"...), ok
+	b = append(b, `,"facets":`...)
+	return append(appendFacets(b, res.Facets), '}'), ok
+}
+
+// appendFacets appends the facets object, its keys sorted as
+// encoding/json sorts search.Facets' own marshalling.
+func appendFacets(b []byte, f search.Facets) []byte {
+	if len(f.Fields) == 0 {
+		b = append(b, `{"kind":`...)
+		b = appendCounts(b, f.Kind)
+		b = append(b, `,"month":`...)
+		b = appendCounts(b, f.Month)
+		return append(b, '}')
+	}
+	all := maps.Clone(f.Fields)
+	all["kind"], all["month"] = f.Kind, f.Month
+	for i, name := range slices.Sorted(maps.Keys(all)) {
+		if i == 0 {
+			b = append(b, '{')
+		} else {
+			b = append(b, ',')
+		}
+		b = appendString(b, name)
+		b = append(b, ':')
+		b = appendCounts(b, all[name])
+	}
+	return append(b, '}')
 }
 
 func appendHit(b []byte, h *search.Hit) ([]byte, bool) {

@@ -36,6 +36,8 @@ func TestAppendResultEqualsEncodingJSON(t *testing.T) {
 			{ID: "w", Score: 17.23456789, TitleHTML: "a\nb", SnippetHTML: "第一段。\n\n  第二段 \r\n第三段\n"},
 		}, Facets: search.Facets{Kind: map[string]uint64{"related": 3, "article": 1 << 40},
 			Month: map[string]uint64{"2024-02": 1, "2023-12": 7, "2024-01": 0, odd: 2}}},
+		{Hits: []search.Hit{}, Facets: search.Facets{Kind: map[string]uint64{"article": 2}, Month: map[string]uint64{},
+			Fields: map[string]map[string]uint64{"author": {"李白": 2, odd: 1}, "tags": {}, "a": nil}}},
 	}
 	for i, res := range tests {
 		got, ok := appendResult(nil, res)
@@ -64,7 +66,7 @@ func TestAppendResultKnowsEveryField(t *testing.T) {
 	for _, c := range []struct {
 		typ  reflect.Type
 		want int
-	}{{reflect.TypeFor[search.Result](), 11}, {reflect.TypeFor[search.Hit](), 10}, {reflect.TypeFor[search.Facets](), 2}} {
+	}{{reflect.TypeFor[search.Result](), 11}, {reflect.TypeFor[search.Hit](), 10}, {reflect.TypeFor[search.Facets](), 3}} {
 		if n := c.typ.NumField(); n != c.want {
 			t.Errorf("%v has %d fields, appendResult writes %d: update it", c.typ, n, c.want)
 		}

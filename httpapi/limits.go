@@ -43,6 +43,9 @@ func (s *Server) limitHeaders(c *gin.Context) {
 // with *http.MaxBytesError, which the handlers report as 413.
 func (s *Server) limitBody(c *gin.Context) {
 	limit := s.cfg.MaxBodyBytes
+	if isNDJSON(c.Request) {
+		limit = s.cfg.MaxNDJSONBytes
+	}
 	if c.Request.ContentLength > limit {
 		// The connection is closed after this response: the unread body
 		// must not be parsed as the next request.

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,9 +10,11 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -182,11 +185,12 @@ func (s *Server) preflight(c *gin.Context) {
 type pageState struct {
 	Q, Kind, Sort, From, To string
 	Page, Size              int
+	Filters                 []string // filter=NAME:value of the facet lists, in the URL
 }
 
 func stateOf(c *gin.Context) pageState {
 	st := pageState{Q: c.Query("q"), Kind: c.Query("kind"), Sort: c.Query("sort"),
-		From: c.Query("from"), To: c.Query("to"), Page: 1, Size: pageSize}
+		From: c.Query("from"), To: c.Query("to"), Page: 1, Size: pageSize, Filters: c.QueryArray("filter")}
 	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 0 {
 		st.Page = n
 	}
@@ -222,6 +226,9 @@ func (st pageState) URL() string {
 	}
 	add("from", st.From)
 	add("to", st.To)
+	for _, f := range st.Filters {
+		add("filter", f)
+	}
 	if st.Size != pageSize && st.Size > 0 {
 		add("size", strconv.Itoa(st.Size))
 	}
@@ -232,7 +239,9 @@ func (st pageState) URL() string {
 }
 
 // Filtered says whether a kind or date filter is set.
-func (st pageState) Filtered() bool { return st.Kind != "" || st.From != "" || st.To != "" }
+func (st pageState) Filtered() bool {
+	return st.Kind != "" || st.From != "" || st.To != "" || len(st.Filters) > 0
+}
 
 // ClearURL is st without its filters, on page 1.
 func (st pageState) ClearURL() string {
@@ -240,6 +249,19 @@ func (st pageState) ClearURL() string {
 }
 
 func (st pageState) withPage(n int) pageState { st.Page = n; return st }
+
+// withFilter toggles the filter f (NAME:value): added when absent, removed
+// when set; page 1.
+func (st pageState) withFilter(f string) pageState {
+	i := slices.Index(st.Filters, f)
+	if i >= 0 {
+		st.Filters = slices.Delete(slices.Clone(st.Filters), i, i+1)
+	} else {
+		st.Filters = append(slices.Clone(st.Filters), f)
+	}
+	st.Page = 1
+	return st
+}
 func (st pageState) withKind(k string) pageState {
 	st.Kind, st.Page = k, 1
 	return st
@@ -274,6 +296,7 @@ type pageData struct {
 	Kinds                  []link
 	Times                  []link
 	Months                 []link
+	FieldFacets            []fieldFacet // the facet fields' values (Config.FacetFields)
 	DateActive             bool
 	ShowTools              bool   // tabs, sort and time: not on an unfiltered search that found nothing
 	Suggestions            []link // no results: titles close to the query
@@ -320,6 +343,9 @@ func (s *Server) page(c *gin.Context) {
 	d.Title = st.Q + " - 文搜"
 	req, err := searchRequest(c)
 	req.Exact = c.Query("exact") == "1"
+	if len(req.Facets) == 0 {
+		req.Facets = s.cfg.FacetFields
+	}
 	var res *search.Result
 	if err == nil {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
@@ -378,10 +404,10 @@ func (s *Server) pageError(c *gin.Context, d *pageData, err error) int {
 	case "too_deep":
 		e.Message = "翻得太深了：最多只能查看前 10000 条结果。"
 		e.Fix = link{Label: "回到第 1 页", URL: st.withPage(1).URL()}
-	case "bad_filter":
+	case "bad_filter", "unknown_field":
 		e.Message = "筛选或排序条件不正确：日期请写成 2025-06-01 这样的格式，开始日期不能晚于结束日期。"
 		e.Fix = link{Label: "清除筛选条件", URL: pageState{Q: st.Q, Size: st.Size}.URL()}
-		d.State.Kind, d.State.Sort, d.State.From, d.State.To = "", "", "", ""
+		d.State.Kind, d.State.Sort, d.State.From, d.State.To, d.State.Filters = "", "", "", "", nil
 	case "bad_query", "bad_parameter":
 		e.Message = "搜索内容里有无法识别的字符，请修改后再试。"
 	case "uri_too_long":
@@ -470,6 +496,7 @@ func (s *Server) fillResults(c *gin.Context, d *pageData, req search.Request, re
 
 	d.Times, d.DateActive = timeLinks(st, time.Now().In(corpus.DefaultZone()))
 	d.Months = monthLinks(st, res.Facets.Month)
+	d.FieldFacets = fieldFacets(st, req.Facets, res.Facets.Fields)
 	d.ShowTools = res.Total > 0 || st.Filtered()
 	if len(res.Hits) == 0 && res.Total == 0 {
 		d.Suggestions = s.pageSuggestions(c.Request.Context(), st.Q)
@@ -569,6 +596,47 @@ func monthLinks(st pageState, months map[string]uint64) []link {
 			Count: months[k], HasCount: true, Active: st.From == from && st.To == to})
 	}
 	return out
+}
+
+// fieldFacet is one facet field's list on the page.
+type fieldFacet struct {
+	Name   string
+	Values []link
+}
+
+// fieldFacets lists each facet field's values, most frequent first (ties
+// by value); a value's link toggles its filter=NAME:value.
+func fieldFacets(st pageState, names []string, counts map[string]map[string]uint64) []fieldFacet {
+	var out []fieldFacet
+	for _, name := range names {
+		m := counts[name]
+		if len(m) == 0 {
+			continue
+		}
+		vals := slices.Collect(maps.Keys(m))
+		slices.SortFunc(vals, func(a, b string) int {
+			if m[a] != m[b] {
+				return cmp.Compare(m[b], m[a])
+			}
+			return strings.Compare(a, b)
+		})
+		f := fieldFacet{Name: name}
+		for _, v := range vals[:min(len(vals), 10)] {
+			filter := name + ":" + facetValue(v)
+			f.Values = append(f.Values, link{Label: v, URL: st.withFilter(filter).URL(), Count: m[v], HasCount: true,
+				Active: slices.Contains(st.Filters, filter)})
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// facetValue quotes a value the filter syntax would misread.
+func facetValue(v string) string {
+	if strings.ContainsAny(v, " ()[]\"") {
+		return strconv.Quote(v)
+	}
+	return v
 }
 
 // pageSuggestions are titles close to a query that found nothing; each

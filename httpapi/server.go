@@ -57,8 +57,15 @@ type Config struct {
 	CORSOrigins       []string      // origins (https://site.example) whose pages may call /api/search and /api/suggest; default none: same origin only
 	AdminKey          string        // Bearer key of write and admin routes; "" disables them
 	MaxBodyBytes      int64         // request body limit, default 10 MiB
+	MaxNDJSONBytes    int64         // body limit of an NDJSON import (POST /api/docs, application/x-ndjson), default 1 GiB
 	MaxPushDocs       int           // documents in one POST /api/docs, default 1000
-	Logger            *slog.Logger  // default slog.Default()
+	// FieldTypes are the declared own field types pushed documents are
+	// checked against (corpus.Options.Fields).
+	FieldTypes map[string]corpus.FieldType
+	// FacetFields are the own fields the search page lists (fields with
+	// facet: true).
+	FacetFields []string
+	Logger      *slog.Logger // default slog.Default()
 
 	// Hardening (limits.go, ratelimit.go, metrics.go). Zero means the
 	// default; where noted, a negative value switches the limit off.
@@ -113,6 +120,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 10 << 20
+	}
+	if c.MaxNDJSONBytes <= 0 {
+		c.MaxNDJSONBytes = 1 << 30
 	}
 	if c.MaxPushDocs <= 0 {
 		c.MaxPushDocs = 1000

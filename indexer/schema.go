@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,6 +64,45 @@ func IsOwnWords(field string) (string, bool) {
 	return name, ok && !strings.Contains(name, ".")
 }
 
+// OwnExact is the exact field of own field name ("f.author.kw"): each of
+// its values (one per line, an array's elements) as one keyword term, for
+// filters and facets.
+func OwnExact(name string) string { return FieldOwnPrefix + name + ".kw" }
+
+// OwnNumber is the numeric field of own field name ("f.price.num"),
+// sortable: the value as a number, or a date as Unix seconds (OwnValue).
+func OwnNumber(name string) string { return FieldOwnPrefix + name + ".num" }
+
+// OwnValue reads one own field value as a number: a decimal number, or a
+// date (RFC 3339, "2006-01-02 15:04:05", "2006-01-02"; in corpus's default
+// zone when it has none) as Unix seconds. ok false for anything else.
+func OwnValue(v string) (n float64, isDate, ok bool) {
+	v = strings.TrimSpace(v)
+	if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		return f, false, true
+	}
+	if t, ok := corpus.ParseDate(v); ok {
+		return float64(t.Unix()), true, true
+	}
+	return 0, false, false
+}
+
+// addOwnExact indexes an own field's values as exact terms and, when it
+// holds one number or date, as a sortable number.
+func addOwnExact(doc *bluge.Document, name, value string) {
+	for _, v := range strings.Split(value, "\n") {
+		if v = strings.TrimSpace(v); v != "" {
+			doc.AddField(bluge.NewKeywordField(OwnExact(name), v))
+		}
+	}
+	if strings.Contains(value, "\n") {
+		return
+	}
+	if n, _, ok := OwnValue(value); ok {
+		doc.AddField(bluge.NewNumericField(OwnNumber(name), n).Sortable())
+	}
+}
+
 // OriginAPI marks documents pushed through the API: they are carried over
 // into every new generation, so a rebuild from files keeps them.
 const OriginAPI = "api"
@@ -106,6 +147,7 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	for _, name := range slices.Sorted(maps.Keys(d.Fields)) {
 		words, bigrams := OwnFields(name)
 		addText(doc, words, bigrams, d.Fields[name], a, true)
+		addOwnExact(doc, name, d.Fields[name])
 	}
 	if origin != "" {
 		doc.AddField(bluge.NewKeywordField(FieldOrigin, origin).StoreValue())

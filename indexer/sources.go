@@ -27,6 +27,9 @@ const maxBadLines = 1000
 type SourceOptions struct {
 	MaxFileSize int64 // default DefaultMaxFileSize
 	Workers     int   // parsing goroutines, default GOMAXPROCS
+	// Fields are the declared own field types JSONL documents are checked
+	// against (corpus.Options.Fields).
+	Fields map[string]corpus.FieldType
 }
 
 // Skip records a source that was not indexed, and why.
@@ -304,7 +307,7 @@ func readJSONL(ctx context.Context, path string, opt SourceOptions, rep *Report,
 		return err
 	}
 	defer f.Close()
-	r := corpus.NewJSONLReader(f, corpus.Options{Source: path})
+	r := corpus.NewJSONLReader(f, corpus.Options{Source: path, Fields: opt.Fields})
 	for bad := 0; ; {
 		d, err := r.Next()
 		if errors.Is(err, io.EOF) {

@@ -201,6 +201,12 @@ func cacheKey(q Query, req Request) (key string, ok bool) {
 	if req.Exact {
 		b.WriteString("\x00exact")
 	}
+	for _, f := range req.filters {
+		b.WriteString("\x00f:" + f.key())
+	}
+	for _, name := range req.Facets {
+		b.WriteString("\x00facet:" + name)
+	}
 	return b.String(), true
 }
 

@@ -35,6 +35,9 @@ type Config struct {
 	// it the best documents seen so far are ranked and returned, marked
 	// partial, instead of running on or failing.
 	Budget time.Duration
+	// Fields are the declared own fields filters, facets and sorts may
+	// name, by name.
+	Fields map[string]FieldSpec
 	// FieldWeights weighs the documents' own fields (the config's fields:
 	// author weight 2) by name; a field it does not name weighs
 	// DefaultOwnWeight, a negative weight is not searched.
@@ -67,6 +70,7 @@ type Engine struct {
 	zero      *queryLog // queries that found nothing
 	popular   *queryLog // queries that found something
 	facets    facetCache
+	ownFacets ownFacetCache
 	titleKeys titleKeyCache
 	suffixes  suffixCache
 	own       ownFieldCache
@@ -104,6 +108,16 @@ type Request struct {
 	// Exact searches the query as typed: no typo correction (the page's
 	// link back from 您要找的是 …).
 	Exact bool
+	// Filters are filter=NAME:value, NAME:(a OR b), NAME:[lo TO hi] on the
+	// declared filterable fields (Config.Fields), all required.
+	Filters []string
+	// Facets names the declared facet fields whose value counts the
+	// result reports (Facets.Fields).
+	Facets []string
+
+	filters   []fieldFilter // Filters, parsed by validate
+	sortField string        // Sort NAME:asc|desc of a sortable field
+	sortDesc  bool
 }
 
 // Validate checks the request against the engine's limits.
@@ -122,7 +136,10 @@ func (e *Engine) validate(req *Request) error {
 	case req.Page > e.cfg.MaxWindow/req.Size || req.Page*req.Size > e.cfg.MaxWindow: // no overflow
 		return fmt.Errorf("%w: at most %d", ErrTooDeep, e.cfg.MaxWindow)
 	}
-	return validateFilters(req)
+	if err := validateFilters(req); err != nil {
+		return err
+	}
+	return e.validateFields(req)
 }
 
 // Search runs req. The context bounds the search: bluge stops collecting
@@ -289,15 +306,19 @@ func (e *Engine) exec(ctx context.Context, r *bluge.Reader, p *plan, req Request
 	if err != nil {
 		return nil, err
 	}
+	own, err := e.ownFacets.tables(ctx, r, req.Facets)
+	if err != nil {
+		return nil, err
+	}
 	keep := max(req.Page*req.Size+req.Size, minKeep)
-	if req.Sort == SortDate {
+	if req.Sort == SortDate || req.sortField != "" {
 		keep = 0
 	}
 	out := &execResult{}
 	pq := &planQuery{ctx: ctx, p: p, out: out, opt: execOptions{w: e.cfg.Weights, keep: keep, relaxed: relaxed,
-		filter: requestFilter(req), table: table, bonus: lits, budget: e.cfg.Budget, explain: req.Explain,
+		filter: requestFilter(req), table: table, own: own, bonus: lits, budget: e.cfg.Budget, explain: req.Explain,
 		suffix: e.suffixes.tables(r)}}
-	sr := bluge.NewTopNSearch(req.Size, pq).SetFrom((req.Page - 1) * req.Size).SortByCustom(sortOrder(req.Sort))
+	sr := bluge.NewTopNSearch(req.Size, pq).SetFrom((req.Page - 1) * req.Size).SortByCustom(req.order())
 	if req.Explain {
 		sr.ExplainScores()
 	}
@@ -366,10 +387,13 @@ func (e *Engine) pageHits(res *Result, out *execResult, p *plan, ms []*bsearch.D
 // requestFilter is the request's kind and date filters (nil: none);
 // filters never change scores.
 func requestFilter(req Request) bluge.Query {
-	if req.Kind == "" && req.From.IsZero() && req.To.IsZero() {
+	if req.Kind == "" && req.From.IsZero() && req.To.IsZero() && len(req.filters) == 0 {
 		return nil
 	}
 	b := bluge.NewBooleanQuery()
+	for _, f := range req.filters {
+		b.AddMust(f.query())
+	}
 	if req.Kind != "" {
 		b.AddMust(bluge.NewTermQuery(req.Kind).SetField(indexer.FieldKind))
 	}

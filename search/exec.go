@@ -21,6 +21,7 @@ type execOptions struct {
 	relaxed bool        // any unit of any clause suffices
 	filter  bluge.Query // kind and date filters (nil: none)
 	table   *facetTable
+	own     []ownFacet    // facets of own fields the request asks for
 	bonus   []bluge.Query // literal boosts: documents they match earn their score
 	budget  time.Duration // matching time after which the best so far is returned
 	explain bool
@@ -76,7 +77,7 @@ type planQuery struct {
 func (q *planQuery) Searcher(r bsearch.Reader, so bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	so.Explain, so.IncludeTermVectors = false, false
 	x := &executor{ctx: q.ctx, p: q.p, opt: q.opt, r: r, so: so, stats: &fieldStats{r: r}, derived: map[int][]docIter{}, counts: map[string]uint64{}, wordless: map[int]uint64{},
-		res: &execResult{reader: r, facets: newFacetAgg(q.opt.table), expand: map[string][]string{}, absent: absentTerms{}}}
+		res: &execResult{reader: r, facets: newFacetAgg(q.opt.table, q.opt.own), expand: map[string][]string{}, absent: absentTerms{}}}
 	defer x.closeAll()
 	if err := x.run(); err != nil {
 		return nil, err

@@ -122,10 +122,11 @@ func markPostings(ctx context.Context, r *bluge.Reader, field, term string, ord 
 type facetAgg struct {
 	t            *facetTable
 	kinds, month facetCounter
+	own          []ownFacet // the request's facets of own fields
 }
 
-func newFacetAgg(t *facetTable) *facetAgg {
-	return &facetAgg{t: t, kinds: newFacetCounter(len(t.kinds)), month: newFacetCounter(len(t.months))}
+func newFacetAgg(t *facetTable, own []ownFacet) *facetAgg {
+	return &facetAgg{t: t, kinds: newFacetCounter(len(t.kinds)), month: newFacetCounter(len(t.months)), own: own}
 }
 
 func (a *facetAgg) Fields() []string               { return nil }
@@ -144,11 +145,21 @@ func (a *facetAgg) count(n uint64) {
 	if n < uint64(len(a.t.month)) {
 		a.month.add(a.t.month[n])
 	}
+	for i := range a.own {
+		a.own[i].count(n)
+	}
 }
 
 // facets returns the counts as the API reports them.
 func (a *facetAgg) facets() Facets {
-	return Facets{Kind: a.kinds.top(a.t.kinds, kindFacetSize), Month: a.month.top(a.t.months, monthFacetSize)}
+	f := Facets{Kind: a.kinds.top(a.t.kinds, kindFacetSize), Month: a.month.top(a.t.months, monthFacetSize)}
+	if len(a.own) > 0 {
+		f.Fields = make(map[string]map[string]uint64, len(a.own))
+		for i := range a.own {
+			f.Fields[a.own[i].name] = a.own[i].top()
+		}
+	}
+	return f
 }
 
 // facetCounter counts matches by term index, remembering the order in

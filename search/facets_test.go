@@ -128,7 +128,7 @@ func tableFacets(t *testing.T, e *Engine, r *bluge.Reader, q bluge.Query) Facets
 	if err != nil {
 		t.Fatal(err)
 	}
-	fa := newFacetAgg(table)
+	fa := newFacetAgg(table, nil)
 	sr := bluge.NewTopNSearch(10, q).WithStandardAggregations()
 	sr.AddAggregation("facets", fa)
 	it, err := r.Search(context.Background(), sr)

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/blugelabs/bluge"
@@ -22,6 +23,9 @@ const (
 type Facets struct {
 	Kind  map[string]uint64 `json:"kind"`
 	Month map[string]uint64 `json:"month"`
+	// Fields are the value counts of the own fields Request.Facets names
+	// (their top 20), marshalled beside kind and month.
+	Fields map[string]map[string]uint64 `json:"-"`
 }
 
 // validateFilters checks the filter fields of req.
@@ -31,8 +35,8 @@ func validateFilters(req *Request) error {
 	default:
 		return fmt.Errorf("%w: kind must be article or related, not %q", ErrBadFilter, req.Kind)
 	}
-	switch req.Sort {
-	case "", SortRelevance, SortDate:
+	switch {
+	case req.Sort == "", req.Sort == SortRelevance, req.Sort == SortDate, strings.Contains(req.Sort, ":"):
 	default:
 		return fmt.Errorf("%w: sort must be relevance or date, not %q", ErrBadFilter, req.Sort)
 	}
@@ -83,6 +87,35 @@ func clampDate(t time.Time) time.Time {
 		return hi
 	}
 	return t
+}
+
+// validateFields parses the request's filters, facets and field sort
+// against the declared fields.
+func (e *Engine) validateFields(req *Request) error {
+	req.filters = req.filters[:0:0]
+	for _, s := range req.Filters {
+		f, err := parseFieldFilter(s, e.cfg.Fields)
+		if err != nil {
+			return err
+		}
+		req.filters = append(req.filters, f)
+	}
+	for _, name := range req.Facets {
+		if spec, ok := e.cfg.Fields[name]; !ok || !spec.Facet {
+			return fmt.Errorf("%w: %q is not a facet field", ErrUnknownField, name)
+		}
+	}
+	name, desc, _, err := parseFieldSort(req.Sort, e.cfg.Fields)
+	req.sortField, req.sortDesc = name, desc
+	return err
+}
+
+// order is the order of the request's hits.
+func (req Request) order() bsearch.SortOrder {
+	if req.sortField != "" {
+		return fieldSortOrder(req.sortField, req.sortDesc)
+	}
+	return sortOrder(req.Sort)
 }
 
 // sortOrder is the order of hits for a request's sort.

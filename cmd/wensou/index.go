@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wensou/wensou/config"
+	"github.com/wensou/wensou/corpus"
 	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/segment"
 )
@@ -37,6 +38,7 @@ type indexRun struct {
 	sources  []string
 	out      io.Writer // the summary
 	progress *progress // nil: none (--json)
+	fields   map[string]corpus.FieldType
 }
 
 func newIndexCmd() *cobra.Command {
@@ -80,7 +82,7 @@ func newIndexRun(load func() (config.Config, []string, error), args []string, ou
 	for _, w := range warnings {
 		slog.Warn("configuration", "warning", w)
 	}
-	run := indexRun{dir: c.Index, userDict: c.Dictionaries.UserDict, sources: args, out: out}
+	run := indexRun{dir: c.Index, userDict: c.Dictionaries.UserDict, sources: args, out: out, fields: c.FieldTypes()}
 	if len(run.sources) == 0 {
 		run.sources = c.Sources
 	}
@@ -159,7 +161,7 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	if run.progress != nil {
 		opt.Progress = run.progress.update
 	}
-	name, ch, rep, err := d.IndexSources(ctx, run.sources, indexer.SourceOptions{MaxFileSize: f.maxSize},
+	name, ch, rep, err := d.IndexSources(ctx, run.sources, indexer.SourceOptions{MaxFileSize: f.maxSize, Fields: run.fields},
 		seg, opt, f.full)
 	if run.progress != nil {
 		run.progress.finish(err == nil)
