@@ -263,9 +263,15 @@ func (j *job) retract(ids []string) error {
 
 // deleteGone deletes documents of sources that this run did not see.
 func (j *job) deleteGone() error {
+	keep := map[string]bool{}
+	if j.opt.Keep != nil {
+		for _, s := range j.opt.Keep() {
+			keep[s] = true
+		}
+	}
 	b := bluge.NewBatch()
 	for id, e := range j.old {
-		if e.origin == OriginAPI || j.seen[id] {
+		if e.origin == OriginAPI || j.seen[id] || keep[e.source] {
 			continue
 		}
 		b.Delete(bluge.Identifier(id))

@@ -39,6 +39,10 @@ type Options struct {
 	// and returns ids the run must not keep (a form of an article that a
 	// later form with a URL replaced, see Report.Retracted).
 	Retract func() []string
+	// Keep, when set, is called once every document has been written and
+	// returns sources whose documents an incremental run keeps although
+	// the run did not see them (a crawled page that failed transiently).
+	Keep func() []string
 }
 
 func (o Options) withDefaults() Options {

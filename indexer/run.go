@@ -39,6 +39,13 @@ func (d *Dir) IndexSources(ctx context.Context, sources []string, src SourceOpti
 		}
 		return rep.Retracted()
 	}
+	opt.Keep = func() []string {
+		<-done
+		if rep == nil {
+			return nil
+		}
+		return rep.KeptSources()
+	}
 	name, ch, err := run(ctx, docs, a, opt)
 	if err != nil {
 		cancel()

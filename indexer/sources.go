@@ -30,6 +30,56 @@ type SourceOptions struct {
 	// Fields are the declared own field types JSONL documents are checked
 	// against (corpus.Options.Fields).
 	Fields map[string]corpus.FieldType
+	// URLs reads the sources that are URLs (http:// or https://): a
+	// crawler, supplied by the caller. Nil makes a URL source an error.
+	URLs URLReader
+}
+
+// URLReader reads a URL source (a sitemap or a start page) into sink.
+type URLReader interface {
+	ReadURL(ctx context.Context, source string, sink URLSink) error
+}
+
+// URLSink is what a URLReader hands its results to: documents, sources
+// whose previous version must be kept, and sources skipped.
+type URLSink interface {
+	Emit(corpus.Document) error
+	Keep(source string)
+	Skip(source string, reason error)
+}
+
+// isURL reports a source read by SourceOptions.URLs.
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// urlSink sends a URLReader's results into the run.
+type urlSink struct {
+	ctx context.Context
+	rep *Report
+	out chan<- corpus.Document
+}
+
+func (s urlSink) Emit(d corpus.Document) error {
+	atomic.AddInt64(&s.rep.Files, 1)
+	atomic.AddInt64(&s.rep.Bytes, int64(len(d.Title)+len(d.Body)))
+	return send(s.ctx, s.rep, d, s.out)
+}
+
+func (s urlSink) Keep(source string) {
+	s.rep.mu.Lock()
+	defer s.rep.mu.Unlock()
+	s.rep.kept = append(s.rep.kept, source)
+}
+
+func (s urlSink) Skip(source string, reason error) { s.rep.skip(source, reason) }
+
+// KeptSources returns the sources whose previous documents the run keeps
+// (crawled pages that failed transiently). Call it after Read has returned.
+func (r *Report) KeptSources() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.kept)
 }
 
 // Skip records a source that was not indexed, and why.
@@ -54,6 +104,7 @@ type Report struct {
 	seen       map[string]string // id → source of its first document
 	forms      map[string]form   // content key → the article kept
 	retracted  []string          // ids sent, then replaced by a form with a URL
+	kept       []string          // sources whose previous documents stay
 }
 
 // Duplicate is one article dropped for another form of it.
@@ -179,7 +230,7 @@ func Read(ctx context.Context, sources []string, opt SourceOptions, out chan<- c
 		wg.Add(1)
 		go func() { defer wg.Done(); parseFiles(ctx, paths, opt, rep, out) }()
 	}
-	werr := walkAll(ctx, sources, rep, paths)
+	werr := walkAll(ctx, sources, opt, rep, paths, out)
 	close(paths)
 	wg.Wait()
 	if werr != nil {
@@ -191,9 +242,18 @@ func Read(ctx context.Context, sources []string, opt SourceOptions, out chan<- c
 // sourceFile is a file to read and the source root it was found under.
 type sourceFile struct{ root, path string }
 
-func walkAll(ctx context.Context, sources []string, rep *Report, paths chan<- sourceFile) error {
+func walkAll(ctx context.Context, sources []string, opt SourceOptions, rep *Report, paths chan<- sourceFile, out chan<- corpus.Document) error {
 	for _, root := range sources {
-		if err := walk(ctx, root, rep, paths); err != nil {
+		var err error
+		switch {
+		case isURL(root) && opt.URLs == nil:
+			err = fmt.Errorf("source %s: URL sources need a crawler", root)
+		case isURL(root):
+			err = opt.URLs.ReadURL(ctx, root, urlSink{ctx: ctx, rep: rep, out: out})
+		default:
+			err = walk(ctx, root, rep, paths)
+		}
+		if err != nil {
 			return err
 		}
 	}

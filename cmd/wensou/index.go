@@ -16,6 +16,7 @@ import (
 
 	"github.com/wensou/wensou/config"
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/crawl"
 	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/segment"
 )
@@ -28,6 +29,7 @@ type indexFlags struct {
 	maxSize int64
 	batch   int
 	writers int
+	crawl   crawlFlags
 }
 
 // indexRun is what an index run needs besides its flags: the resolved
@@ -68,6 +70,7 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 	fl.Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
 	fl.IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
 	fl.IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
+	addCrawlFlags(fl, &f.crawl)
 	fl.String("user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
 	cmd.AddCommand(newRollbackCmd())
 	return cmd
@@ -145,6 +148,17 @@ type summary struct {
 	// Duplicates are the articles of this run dropped as another form of
 	// one kept (the same title and text), with the one kept.
 	Duplicates []indexer.Duplicate `json:"duplicates,omitempty"`
+	// Crawl counts the requests of URL sources (absent without them).
+	Crawl *crawl.Stats `json:"crawl,omitempty"`
+}
+
+func hasURL(sources []string) bool {
+	for _, s := range sources {
+		if crawl.IsURL(s) {
+			return true
+		}
+	}
+	return false
 }
 
 func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
@@ -161,7 +175,8 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	if run.progress != nil {
 		opt.Progress = run.progress.update
 	}
-	name, ch, rep, err := d.IndexSources(ctx, run.sources, indexer.SourceOptions{MaxFileSize: f.maxSize, Fields: run.fields},
+	crawler := newCrawler(f.crawl)
+	name, ch, rep, err := d.IndexSources(ctx, run.sources, indexer.SourceOptions{MaxFileSize: f.maxSize, Fields: run.fields, URLs: crawlSource{crawler}},
 		seg, opt, f.full)
 	if run.progress != nil {
 		run.progress.finish(err == nil)
@@ -172,6 +187,10 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 		s.Articles, s.Related, s.Bytes = rep.Articles, rep.Related, rep.Bytes
 		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped
 		s.Duplicates = rep.Duplicates
+	}
+	if hasURL(run.sources) {
+		st := crawler.Stats()
+		s.Crawl = &st
 	}
 	if err != nil {
 		s.Errors, s.Error = 1, err.Error()
@@ -209,6 +228,10 @@ func writeSummary(b *strings.Builder, s summary) {
 		fmt.Fprintf(b, "%s: %s (%s) in %.2fs\n", s.Generation, plural(s.Documents, "document", "documents"), read, s.Seconds)
 		fmt.Fprintf(b, "  added %d, updated %d, deleted %d, unchanged %d, skipped %d\n",
 			s.Added, s.Updated, s.Deleted, s.Unchanged, s.Skipped)
+	}
+	if c := s.Crawl; c != nil {
+		fmt.Fprintf(b, "  crawl: fetched %d, not modified %d, skipped by robots %d, noindex %d, gone %d, kept %d, failed %v, %.1f MB, %.1f requests/s\n",
+			c.Fetched, c.NotModified, c.SkippedRobots, c.Noindex, c.Gone, c.Kept, c.Failed, float64(c.Bytes)/1e6, c.RequestsPerS)
 	}
 	for _, sk := range s.SkipList {
 		fmt.Fprintf(b, "  skipped %s: %s\n", sk.Source, sk.Reason)

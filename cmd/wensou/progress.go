@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/wensou/wensou/crawl"
+
 	"fmt"
 	"io"
 	"io/fs"
@@ -123,6 +125,9 @@ func clock(d time.Duration) string {
 func sourceBytes(sources []string) int64 {
 	var total int64
 	for _, s := range sources {
+		if crawl.IsURL(s) {
+			continue
+		}
 		_ = filepath.WalkDir(s, func(_ string, e fs.DirEntry, err error) error {
 			if err == nil && !e.IsDir() {
 				if info, ierr := e.Info(); ierr == nil {
