@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -95,6 +97,20 @@ func TestFieldsOverHTTP(t *testing.T) {
 		}
 		if _, ok := f["kind"]; !ok {
 			t.Error("kind facet missing")
+		}
+	})
+	t.Run("page", func(t *testing.T) {
+		resp, err := http.Get(s.base + "/?q=" + url.QueryEscape("手机") + "&filter=" + url.QueryEscape("tags:租机"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		page := string(b)
+		for _, want := range []string{`data-field="author"`, `data-field="tags"`, `filter=tags%3A%E7%A7%9F%E6%9C%BA&amp;filter=author%3A%E4%BD%9C%E8%80%850`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the page lacks %s", want)
+			}
 		}
 	})
 	for _, bad := range []struct{ params, code string }{
