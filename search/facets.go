@@ -82,10 +82,23 @@ func fieldOrdinals(ctx context.Context, r *bluge.Reader, field string) ([]string
 	}
 }
 
-// markPostings sets ords[n] = ord for every live document n holding term,
-// walking the term's postings for documents only (no scoring, no collector:
-// the table of poetry's 79k documents builds in about a millisecond).
+// markPostings sets ords[n] = ord for every live document n holding term
+// (no scoring, no collector: the table of poetry's 79k documents builds in
+// about a millisecond).
 func markPostings(ctx context.Context, r *bluge.Reader, field, term string, ord uint16, ords []uint16) ([]uint16, error) {
+	err := visitPostings(ctx, r, field, term, func(d uint64) {
+		for uint64(len(ords)) <= d {
+			ords = append(ords, 0)
+		}
+		ords[d] = ord
+	})
+	return ords, err
+}
+
+// visitPostings calls visit with every live document holding term in
+// field, in order, walking its postings for documents only and checking
+// ctx every 4,096 documents.
+func visitPostings(ctx context.Context, r *bluge.Reader, field, term string, visit func(doc uint64)) error {
 	err := withSearchReader(ctx, r, func(sr bsearch.Reader) error {
 		pi, err := sr.PostingsIterator([]byte(term), field, false, false, false)
 		if err != nil {
@@ -102,17 +115,13 @@ func markPostings(ctx context.Context, r *bluge.Reader, field, term string, ord 
 			if err != nil || p == nil {
 				return err
 			}
-			d := p.Number()
-			for uint64(len(ords)) <= d {
-				ords = append(ords, 0)
-			}
-			ords[d] = ord
+			visit(p.Number())
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postings of %s:%q: %w", field, term, err)
+		return fmt.Errorf("postings of %s:%q: %w", field, term, err)
 	}
-	return ords, nil
+	return nil
 }
 
 // facetAgg counts the kinds and months of the matches of one search from

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/blugelabs/bluge"
-	bsearch "github.com/blugelabs/bluge/search"
 
 	"github.com/wensou/wensou/indexer"
 )
@@ -97,33 +96,13 @@ func buildOwnFacetTable(ctx context.Context, r *bluge.Reader, name string) (*own
 // collectPostings appends ord to byDoc[n] of every live document n
 // holding term.
 func collectPostings(ctx context.Context, r *bluge.Reader, field, term string, ord uint32, byDoc [][]uint32) ([][]uint32, error) {
-	err := withSearchReader(ctx, r, func(sr bsearch.Reader) error {
-		pi, err := sr.PostingsIterator([]byte(term), field, false, false, false)
-		if err != nil {
-			return err
+	err := visitPostings(ctx, r, field, term, func(d uint64) {
+		for uint64(len(byDoc)) <= d {
+			byDoc = append(byDoc, nil)
 		}
-		defer func() { _ = pi.Close() }()
-		for n := 0; ; n++ {
-			if n&4095 == 4095 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			p, err := pi.Next()
-			if err != nil || p == nil {
-				return err
-			}
-			d := p.Number()
-			for uint64(len(byDoc)) <= d {
-				byDoc = append(byDoc, nil)
-			}
-			byDoc[d] = append(byDoc[d], ord)
-		}
+		byDoc[d] = append(byDoc[d], ord)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("postings of %s:%q: %w", field, term, err)
-	}
-	return byDoc, nil
+	return byDoc, err
 }
 
 // ownFacet counts the values of one own field over a search's matches.
