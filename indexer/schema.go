@@ -30,6 +30,7 @@ const (
 	FieldHeadingBigram = "headings_bg"
 	FieldBody          = "body"
 	FieldBodyBigram    = "body_bg"
+	FieldBodyBlocks    = "body_blocks"  // a body over BlockedBody bytes, stored in place of FieldBody (blocks.go)
 	FieldPublished     = "published"    // DateTime, sortable, not stored
 	FieldPublishedText = "published_at" // RFC 3339 with the original zone, stored
 	FieldMonth         = "month"        // "2006-01", keyword for facets
@@ -132,7 +133,10 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	doc.AddField(bluge.NewTextField(FieldTitlePinyin, d.Title).WithAnalyzer(a.Pinyin()))
 	doc.AddField(bluge.NewTextField(FieldTitlePrefix, d.Title).WithAnalyzer(a.TitlePrefixes()))
 	addText(doc, FieldHeadings, FieldHeadingBigram, strings.Join(d.Headings, headingSep), a, true)
-	addText(doc, FieldBody, FieldBodyBigram, d.Body, a, true)
+	addText(doc, FieldBody, FieldBodyBigram, d.Body, a, len(d.Body) <= BlockedBody)
+	if len(d.Body) > BlockedBody {
+		doc.AddField(bluge.NewStoredOnlyField(FieldBodyBlocks, EncodeBlocks(d.Body)))
+	}
 	doc.AddField(bluge.NewKeywordField(FieldKind, string(d.Kind)).StoreValue().Aggregatable())
 	if d.URL != "" {
 		doc.AddField(bluge.NewKeywordField(FieldURL, d.URL).StoreValue())

@@ -46,6 +46,12 @@ func setStored(d *corpus.Document, field string, value []byte) error {
 		d.Title = s
 	case FieldBody:
 		d.Body = s
+	case FieldBodyBlocks:
+		b, err := ParseBlocks(value)
+		if err == nil {
+			d.Body, _, err = b.Text(0, b.Len())
+		}
+		return err
 	case FieldHeadings:
 		d.Headings = strings.Split(s, headingSep)
 	case FieldSource:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/blugelabs/bluge"
@@ -357,11 +358,11 @@ func (e *Engine) pageHits(res *Result, out *execResult, p *plan, ms []*bsearch.D
 	hits := make([]Hit, len(ms))
 	texts := make([]hitText, len(ms))
 	for i, m := range ms {
-		h, body, err := storedHit(m)
+		h, body, blocked, err := storedHit(m)
 		if err != nil {
 			return err
 		}
-		hits[i], texts[i] = h, hitText{doc: m.Number, title: h.Title, body: body}
+		hits[i], texts[i] = h, hitText{doc: m.Number, title: h.Title, body: body, blocked: blocked}
 	}
 	a := e.analysis()
 	spans, err := pageSpans(out.reader, a, p, out, texts)
@@ -372,7 +373,15 @@ func (e *Engine) pageHits(res *Result, out *execResult, p *plan, ms []*bsearch.D
 		sp := spans[m.Number]
 		h := &hits[i]
 		h.TitleHTML = Mark(h.Title, trimmed(sp.title, sp.titleTrim, h.Title, qr, a))
-		h.SnippetHTML = Snippet(texts[i].body, trimmed(sp.body, sp.bodyTrim, texts[i].body, qr, a), e.cfg.SnippetSize)
+		body, words, grams := texts[i].body, sp.body, sp.bodyTrim
+		if texts[i].blocked {
+			base := 0
+			if body, base, err = blockWindow(m, append(slices.Clip(words), grams...), e.cfg.SnippetSize); err != nil {
+				return err
+			}
+			words, grams = shiftSpans(words, base, len(body)), shiftSpans(grams, base, len(body))
+		}
+		h.SnippetHTML = Snippet(body, trimmed(words, grams, body, qr, a), e.cfg.SnippetSize)
 		if explain && m.Explanation != nil {
 			h.ScoreByField = scoreByField(m.Explanation)
 			if h.Explain, err = json.Marshal(m.Explanation); err != nil {

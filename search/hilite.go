@@ -86,7 +86,8 @@ func analysedTokens(a Analysis, text string, want map[string]bool) tokensByTerm 
 	pos := 0
 	for _, t := range a.Bigrams().Analyze([]byte(text)) {
 		pos += t.PositionIncr
-		if term := string(t.Term); want[term] {
+		if want[string(t.Term)] { // no string is made for the terms not wanted
+			term := string(t.Term)
 			out[term] = append(out[term], posToken{pos: pos, start: t.Start, end: t.End})
 		}
 	}
@@ -158,6 +159,7 @@ func runTerms(runs []highlightRun) map[string]bool {
 type hitText struct {
 	doc         uint64
 	title, body string
+	blocked     bool // the body is stored in blocks (body empty): positions from the postings
 }
 
 // pageSpans returns the spans of every hit, by document number.
@@ -171,7 +173,7 @@ func pageSpans(r bsearch.Reader, a Analysis, p *plan, out0 *execResult, hits []h
 		ds := &docSpans{}
 		ds.title, ds.titleTrim = analysedTokens(a, h.title, want).spans(runs)
 		ds.title = append(ds.title, pinyinSpans(a, h.title, pinyin)...)
-		if len(h.body) <= maxAnalysedBody {
+		if !h.blocked && len(h.body) <= maxAnalysedBody {
 			ds.body, ds.bodyTrim = analysedTokens(a, h.body, want).spans(runs)
 		} else {
 			long = append(long, h.doc)

@@ -2,6 +2,8 @@ package search
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -47,7 +49,10 @@ type Hit struct {
 // hit builds a Hit from a match: stored fields plus highlights from the
 // match locations of the word and bigram fields of the same text.
 func (e *Engine) hit(m *bsearch.DocumentMatch, explain bool, qr runeSet) (Hit, error) {
-	h, body, err := storedHit(m)
+	h, body, blocked, err := storedHit(m)
+	if err == nil && blocked {
+		body, err = wholeBody(m)
+	}
 	if err != nil {
 		return h, err
 	}
@@ -74,11 +79,13 @@ func trimmed(words, grams []Span, text string, qr runeSet, a Analysis) []Span {
 	return out
 }
 
-// storedHit reads a match's stored fields into a Hit; it returns the body.
-func storedHit(m *bsearch.DocumentMatch) (Hit, string, error) {
-	h := Hit{Score: m.Score}
-	var body string
-	err := m.VisitStoredFields(func(field string, value []byte) bool {
+// storedHit reads a match's stored fields into a Hit; it returns the body,
+// or, for a body stored in blocks, its length and blocked true (the
+// snippet reads only the blocks it needs: blockWindow).
+func storedHit(m *bsearch.DocumentMatch) (h Hit, body string, blocked bool, err error) {
+	h.Score = m.Score
+	var berr error
+	err = m.VisitStoredFields(func(field string, value []byte) bool {
 		switch field {
 		case indexer.FieldID:
 			h.ID = string(value)
@@ -92,10 +99,77 @@ func storedHit(m *bsearch.DocumentMatch) (Hit, string, error) {
 			h.Published = string(value)
 		case indexer.FieldBody:
 			body = string(value)
+		case indexer.FieldBodyBlocks:
+			blocked = true
+			_, berr = indexer.ParseBlocks(value)
 		}
 		return true
 	})
-	return h, body, err
+	if err == nil {
+		err = berr
+	}
+	return h, body, blocked, err
+}
+
+// blockWindow decompresses the blocks of a blocked body that a snippet
+// over spans can reach (blockRange) and returns that text and the body
+// offset it starts at.
+func blockWindow(m *bsearch.DocumentMatch, spans []Span, size int) (text string, base int, err error) {
+	found := false
+	verr := m.VisitStoredFields(func(field string, value []byte) bool {
+		if field != indexer.FieldBodyBlocks {
+			return true
+		}
+		found = true
+		var b indexer.Blocks
+		if b, err = indexer.ParseBlocks(value); err == nil {
+			text, base, err = b.Text(blockRange(b, spans, size))
+		}
+		return false
+	})
+	if verr != nil {
+		return "", 0, fmt.Errorf("body blocks: %w", verr)
+	}
+	if err == nil && !found {
+		err = errors.New("body blocks: not stored")
+	}
+	return text, base, err
+}
+
+// blockRange is the range of whole blocks a snippet of size characters
+// over spans can reach: the first maxAnchorSpans spans (the ones bestAnchor
+// weighs) widened by snippetReach(size) bytes on each side.
+func blockRange(b indexer.Blocks, spans []Span, size int) (start, end int) {
+	from, to := 0, 0
+	if len(spans) > 0 {
+		spans = slices.SortedFunc(slices.Values(spans), func(a, b Span) int { return a.Start - b.Start })
+		spans = spans[:min(len(spans), maxAnchorSpans)]
+		from, to = spans[0].Start, spans[len(spans)-1].End
+	}
+	reach := snippetReach(size)
+	return b.Span(b.Block(max(0, from-reach)), b.Block(min(to+reach, b.Len())-1))
+}
+
+// snippetReach bounds in bytes how far a snippet of size characters
+// reaches from the spans bestAnchor weighs: the window looks back size/3
+// characters for a sentence start and spans size characters, four bytes
+// at most each, and sentenceEnd then runs to the end of a mark.
+func snippetReach(size int) int {
+	if size <= 0 {
+		size = 120
+	}
+	return 4*(size+size/3) + 256
+}
+
+// shiftSpans returns the spans inside [base, base+n) moved by -base.
+func shiftSpans(spans []Span, base, n int) []Span {
+	var out []Span
+	for _, s := range spans {
+		if s.Start >= base && s.End <= base+n {
+			out = append(out, Span{Start: s.Start - base, End: s.End - base})
+		}
+	}
+	return out
 }
 
 // spans collects the match locations of a word field and the bigram field
@@ -161,4 +235,10 @@ func (qr runeSet) trim(text string, sp Span, a Analysis) (Span, bool) {
 		sp.End -= n
 	}
 	return sp, sp.Start < sp.End
+}
+
+// wholeBody decompresses all of a blocked body.
+func wholeBody(m *bsearch.DocumentMatch) (string, error) {
+	d, err := indexer.LoadDocument(m.VisitStoredFields)
+	return d.Body, err
 }
