@@ -69,7 +69,7 @@ func hasWordRune(s []byte) bool {
 			continue
 		}
 		r, size := utf8.DecodeRune(s[i:])
-		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+		if 0x4E00 <= r && r <= 0x9FFF || unicode.IsLetter(r) || unicode.IsNumber(r) { // the common CJK block first
 			return true
 		}
 		i += size
