@@ -15,6 +15,7 @@ var (
 	ErrUnsupported = errors.New("unsupported file type")
 	// ErrLineTooLong: a JSONL line is over the reader's MaxLine.
 	ErrLineTooLong = errors.New("line too long")
-	// ErrMalformed: a JSON document could not be decoded or has invalid fields.
-	ErrMalformed = errors.New("malformed json document")
+	// ErrMalformed: a JSON document or a text's front matter could not be
+	// decoded, or a document has invalid fields.
+	ErrMalformed = errors.New("malformed document")
 )

@@ -75,6 +75,6 @@ not json
 	}
 	// Output:
 	// p1 静夜思
-	// skip: jsonl poems.jsonl line 2: malformed json document: invalid character 'o' in literal null (expecting 'u')
+	// skip: jsonl poems.jsonl line 2: malformed document: invalid character 'o' in literal null (expecting 'u')
 	// t-b680b69b4534cfcd 登鹳雀楼
 }

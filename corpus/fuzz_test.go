@@ -38,7 +38,7 @@ func FuzzParseHTML(f *testing.F) {
 		`<svg><style>x</style></svg><math><mi>y</mi></math><table><td>1<td>2</table>`,
 		"<p>\u200b\ufeff</p>", "\xef\xbb\xbf<p>bom</p>", "\xfe\xff\x00<\x00p")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if d, err := ParseHTML(data, Options{URL: "https://x.cn/a/b.html"}); err == nil {
+		if d, err := ParseHTML(data, Options{URL: "https://x.cn/a/b.html", Fields: fuzzFieldTypes}); err == nil {
 			checkDocument(t, d)
 		} else if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrEncoding) {
 			t.Fatalf("unexpected error %v", err)
@@ -65,13 +65,14 @@ func FuzzParseText(f *testing.F) {
 	addSeeds(f, []string{"*.txt", "*.md"},
 		"标题\n发布时间：2025年6月22日\n一、节\n  1. 项\n相关内容:\n甲\nTo Top\n",
 		"# T\n## 相关内容\n- [a](</x y>)\n- [b](javascript:x)\n## 后\n",
-		"\xff\xfe\x00\x00", "\r\r\n\u2028x")
+		"\xff\xfe\x00\x00", "\r\r\n\u2028x",
+		"---\ntitle: 租机\ndate: 2025-06-22\ntags: [a, b]\nprice: 9\nx: {y: [1, {z: 2}]}\n---\n正文\n", "---\r\n: [\n...\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, name := range []string{"a.txt", "a.md"} {
-			d, err := ParseFile(name, data, Options{URL: "https://x.cn/"})
+			d, err := ParseFile(name, data, Options{URL: "https://x.cn/", Fields: fuzzFieldTypes})
 			if err == nil {
 				checkDocument(t, d)
-			} else if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrEncoding) {
+			} else if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrEncoding) && !errors.Is(err, ErrMalformed) {
 				t.Fatalf("unexpected error %v", err)
 			}
 		}
@@ -108,3 +109,7 @@ func FuzzJSONL(f *testing.F) {
 		}
 	})
 }
+
+// fuzzFieldTypes declares fields the HTML and text parsers read.
+var fuzzFieldTypes = map[string]FieldType{"tags": {Type: "keyword", Multi: true}, "category": {Type: "keyword"},
+	"price": {Type: "number"}, "updated": {Type: "date"}}

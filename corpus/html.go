@@ -41,6 +41,9 @@ func parseHTML(data []byte, opt Options) (Document, error) {
 	if d.Title == "" && d.Body == "" {
 		return Document{}, ErrEmpty
 	}
+	if err := checkFields(d.Fields, opt.Fields); err != nil {
+		return Document{}, err
+	}
 	d.Source, d.Hash = opt.Source, HashBytes(data)
 	return d, nil
 }
@@ -61,6 +64,7 @@ func extract(root *html.Node, opt Options) Document {
 	d.Related = relatedLinks(blocks, baseURL(doc, d.URL))
 	d.Published = pagePublished(doc, main, opt.zone())
 	d.ID = articleID(opt, d.URL, d.Title, d.Body)
+	d.Fields = htmlFields(doc, opt.Fields)
 	return d
 }
 

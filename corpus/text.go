@@ -30,18 +30,34 @@ var (
 // related title; "To Top" lines are ignored. Markdown (first line "# "):
 // "## " headings, list markers and inline markup removed, and
 // [text](url) entries in the 相关内容 section (URLs resolved against
-// opt.URL). Input that is not UTF-8 is decoded as GB18030 when that
+// opt.URL). A leading YAML front matter block (--- … ---) gives the
+// title, published (or date), url, id and the document's own fields
+// (splitFrontMatter). Input that is not UTF-8 is decoded as GB18030 when that
 // decodes without errors, else ErrEncoding.
 func ParseText(data []byte, opt Options) (Document, error) {
 	s, err := decodeText(data)
 	if err != nil {
 		return Document{}, fmt.Errorf("parse text %s: %w", opt.name(), err)
 	}
+	fm, s, hasFM, err := splitFrontMatter(s)
+	if err != nil {
+		return Document{}, fmt.Errorf("parse text %s: %w", opt.name(), err)
+	}
 	p := textParser{zone: opt, base: absURL(opt.URL)}
+	if t := capRunes(cleanLine(fm.Title), maxTitleRunes); t != "" {
+		// the front matter's title: the text is all body, Markdown as
+		// such files are
+		p.started, p.markdown, p.d.Title = true, true, t
+	}
 	for _, line := range splitLines(s) {
 		p.line(line)
 	}
 	d := p.document(opt)
+	if hasFM {
+		if err := applyFrontMatter(&d, fm, opt); err != nil {
+			return Document{}, fmt.Errorf("parse text %s: %w", opt.name(), err)
+		}
+	}
 	if d.Title == "" && d.Body == "" {
 		return Document{}, fmt.Errorf("parse text %s: %w", opt.name(), ErrEmpty)
 	}

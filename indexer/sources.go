@@ -27,8 +27,9 @@ const maxBadLines = 1000
 type SourceOptions struct {
 	MaxFileSize int64 // default DefaultMaxFileSize
 	Workers     int   // parsing goroutines, default GOMAXPROCS
-	// Fields are the declared own field types JSONL documents are checked
-	// against (corpus.Options.Fields).
+	// Fields are the declared own field types: JSONL documents are checked
+	// against them, HTML pages' <meta> tags and tag/category links and
+	// text files' front matter are read for them (corpus.Options.Fields).
 	Fields map[string]corpus.FieldType
 	// URLs reads the sources that are URLs (http:// or https://): a
 	// crawler, supplied by the caller. Nil makes a URL source an error.
@@ -99,6 +100,11 @@ type Report struct {
 	// the same run (the same title and text: x.html and x.txt); the form
 	// with a URL is kept.
 	Duplicates []Duplicate `json:"duplicates,omitempty"`
+	// Undeclared counts, by name, the documents carrying an own field the
+	// configuration does not declare: kept, stored and indexed as text,
+	// and reported once here rather than per document.
+	Undeclared map[string]int64 `json:"undeclared_fields,omitempty"`
+	declared   map[string]corpus.FieldType
 	mu         sync.Mutex
 	light      []corpus.Document
 	seen       map[string]string // id → source of its first document
@@ -198,6 +204,14 @@ func (r *Report) article(d corpus.Document) {
 	atomic.AddInt64(&r.Articles, 1)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for name := range d.Fields {
+		if _, ok := r.declared[name]; !ok {
+			if r.Undeclared == nil {
+				r.Undeclared = map[string]int64{}
+			}
+			r.Undeclared[name]++
+		}
+	}
 	r.light = append(r.light, corpus.Document{ID: d.ID, Kind: d.Kind, URL: d.URL, Title: d.Title, Related: d.Related, Source: d.Source})
 }
 
@@ -223,7 +237,7 @@ func Read(ctx context.Context, sources []string, opt SourceOptions, out chan<- c
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	rep := &Report{}
+	rep := &Report{declared: opt.Fields}
 	paths := make(chan sourceFile, 64)
 	var wg sync.WaitGroup
 	for range opt.Workers {
@@ -330,7 +344,7 @@ func readFile(ctx context.Context, sf sourceFile, opt SourceOptions, rep *Report
 	if err != nil {
 		return err
 	}
-	d, err := corpus.ParseFile(path, data, corpus.Options{Source: path})
+	d, err := corpus.ParseFile(path, data, corpus.Options{Source: path, Fields: opt.Fields})
 	if err != nil {
 		return err
 	}

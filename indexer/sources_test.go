@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -132,5 +133,37 @@ func TestFileID(t *testing.T) {
 		if got := fileID(tt.root, tt.path); got != tt.want {
 			t.Errorf("fileID(%q, %q) = %q, want %q", tt.root, tt.path, got, tt.want)
 		}
+	}
+}
+
+// TestReadFieldsFromEverySource: declared fields come from JSONL, HTML
+// <meta> tags and text front matter; fields nobody declared are kept and
+// counted once in the report.
+func TestReadFieldsFromEverySource(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "a.jsonl"), []byte(`{"id":"j1","title":"静夜思","body":"床前明月光","author":"李白","dynasty":"唐"}`+"\n"))
+	writeFile(t, filepath.Join(root, "b.html"), []byte(`<html><head><title>注销网贷</title><meta name="keywords" content="网贷,注销"></head><body><article><p>注销的步骤。</p></article></body></html>`))
+	writeFile(t, filepath.Join(root, "c.md"), []byte("---\ntitle: 租机攻略\ntags: [租机, 分期]\nauthor: 编辑部\n---\n正文。\n"))
+	opt := SourceOptions{Fields: map[string]corpus.FieldType{"tags": {Type: "keyword", Multi: true}, "author": {Type: "text"}}}
+	docs, rep, err := readAll(t, opt, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]map[string]string{}
+	for _, d := range docs {
+		got[d.Title] = d.Fields
+	}
+	want := map[string]map[string]string{
+		"静夜思":  {"author": "李白", "dynasty": "唐"},
+		"注销网贷": {"tags": "网贷\n注销"},
+		"租机攻略": {"tags": "租机\n分期", "author": "编辑部"},
+	}
+	for title, fields := range want {
+		if !maps.Equal(got[title], fields) {
+			t.Errorf("%s: fields %q, want %q", title, got[title], fields)
+		}
+	}
+	if !maps.Equal(rep.Undeclared, map[string]int64{"dynasty": 1}) {
+		t.Errorf("Undeclared = %v, want dynasty in 1 document", rep.Undeclared)
 	}
 }

@@ -149,7 +149,8 @@ func TestIndexFailureSummary(t *testing.T) {
 
 func TestSummaryGolden(t *testing.T) {
 	ok := summary{Added: 3, Updated: 1, Unchanged: 1, Skipped: 1, Documents: 5, Articles: 1, Related: 4, Bytes: 12345,
-		Seconds: 0.5, Generation: "gen-000002", SkipList: []indexer.Skip{{Source: "bad.bin", Reason: "binary"}}}
+		Seconds: 0.5, Generation: "gen-000002", SkipList: []indexer.Skip{{Source: "bad.bin", Reason: "binary"}},
+		UndeclaredFields: map[string]int64{"author": 2, "dynasty": 1}}
 	failed := summary{Errors: 1, Error: "read /src: no such file or directory", Seconds: 0.25}
 	for _, tt := range []struct {
 		name string

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -148,6 +150,9 @@ type summary struct {
 	// Duplicates are the articles of this run dropped as another form of
 	// one kept (the same title and text), with the one kept.
 	Duplicates []indexer.Duplicate `json:"duplicates,omitempty"`
+	// UndeclaredFields counts the documents per own field that the
+	// configuration's fields do not declare (kept and indexed as text).
+	UndeclaredFields map[string]int64 `json:"undeclared_fields,omitempty"`
 	// Crawl counts the requests of URL sources (absent without them).
 	Crawl *crawl.Stats `json:"crawl,omitempty"`
 }
@@ -187,6 +192,7 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 		s.Articles, s.Related, s.Bytes = rep.Articles, rep.Related, rep.Bytes
 		s.Skipped, s.SkipList = len(rep.Skipped), rep.Skipped
 		s.Duplicates = rep.Duplicates
+		s.UndeclaredFields = rep.Undeclared
 	}
 	if hasURL(run.sources) {
 		st := crawler.Stats()
@@ -238,5 +244,12 @@ func writeSummary(b *strings.Builder, s summary) {
 	}
 	for _, d := range s.Duplicates {
 		fmt.Fprintf(b, "  one article: kept %s, dropped %s (%s)\n", d.Kept, d.Dropped, d.Source)
+	}
+	if len(s.UndeclaredFields) > 0 {
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(s.UndeclaredFields)) {
+			parts = append(parts, fmt.Sprintf("%s (%s)", name, plural(int(s.UndeclaredFields[name]), "document", "documents")))
+		}
+		fmt.Fprintf(b, "  fields not declared in the configuration, kept and indexed as text: %s\n", strings.Join(parts, ", "))
 	}
 }
