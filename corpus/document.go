@@ -42,6 +42,18 @@ type Document struct {
 	// Fields are the document's own fields beyond these (a poem's author),
 	// by lower-case name: from JSON and JSONL sources and pushes.
 	Fields map[string]string `json:"fields,omitempty"`
+	// Crawl is what a crawl learnt of the page (empty for other sources):
+	// stored with the document, so the next run can ask for it
+	// conditionally and keep what a failing sitemap listed.
+	Crawl CrawlState `json:"crawl,omitzero"`
+}
+
+// CrawlState is a crawled page's HTTP validators and the sitemap that
+// listed it.
+type CrawlState struct {
+	ETag         string `json:"etag,omitempty"`          // the response's ETag
+	LastModified string `json:"last_modified,omitempty"` // its Last-Modified, as sent
+	Sitemap      string `json:"sitemap,omitempty"`       // the sitemap (child of an index) that listed the page
 }
 
 // HashBytes returns the hex SHA-256 of b, the form of Document.Hash.

@@ -30,9 +30,11 @@ func benchSite(b *testing.B, n int) (*httptest.Server, []Entry) {
 
 type nullSink struct{}
 
-func (nullSink) Emit(corpus.Document) error { return nil }
-func (nullSink) Keep(string)                {}
-func (nullSink) Skip(string, error)         {}
+func (nullSink) Emit(corpus.Document) error        { return nil }
+func (nullSink) Keep(string)                       {}
+func (nullSink) KeepListed(string)                 {}
+func (nullSink) Previous(string) corpus.CrawlState { return corpus.CrawlState{} }
+func (nullSink) Skip(string, error)                {}
 
 // BenchmarkCrawl reports pages/s over loopback at the default rate (2/s,
 // few pages) and unlimited.

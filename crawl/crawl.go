@@ -18,8 +18,12 @@ import (
 // Sink receives what a crawl produces; the indexer implements it.
 type Sink interface {
 	Emit(corpus.Document) error       // a page to index
-	Keep(source string)               // keep the previous version of source
-	Skip(source string, reason error) // a page not indexed, and why
+	Keep(source string)               // keep the previous version of source (304, or a transient failure)
+	KeepListed(sitemap string)        // keep the pages sitemap listed last time (it failed transiently)
+	Skip(source string, reason error) // a page or sitemap not indexed, and why
+	// Previous is what the last run stored of source (its validators):
+	// a non-zero one makes the request conditional.
+	Previous(source string) corpus.CrawlState
 }
 
 // Crawler fetches sites. One Crawler may read several sources; its limits
@@ -93,12 +97,12 @@ func (c *Crawler) ReadURL(ctx context.Context, source string, sink Sink) error {
 		c.allowed[strings.ToLower(u.Hostname())] = true
 		c.mu.Unlock()
 	}
-	p, err := c.fetch(ctx, source)
+	p, err := c.fetch(ctx, source, corpus.CrawlState{})
 	if err != nil {
 		return fmt.Errorf("crawl %s: %w", source, err)
 	}
 	if isSitemap(p) {
-		entries, err := c.sitemapEntries(ctx, p, 0)
+		entries, err := c.sitemapEntries(ctx, source, p, 0, sink)
 		if err != nil {
 			return fmt.Errorf("crawl %s: %w", source, err)
 		}
@@ -120,28 +124,60 @@ func isSitemap(p *page) bool {
 // maxSitemapDepth bounds nested sitemap indexes.
 const maxSitemapDepth = 3
 
-// sitemapEntries lists the page URLs of a sitemap, following an index.
-func (c *Crawler) sitemapEntries(ctx context.Context, p *page, depth int) ([]Entry, error) {
+// sitemapEntries lists the page URLs of the sitemap p fetched from loc,
+// following an index. Each entry records the sitemap that listed it: the
+// root's child (the index's own children for a nested index) or the root
+// itself. Only the root's failure fails the crawl: a child that cannot be
+// read is reported and the pages it listed last time are kept
+// (Sink.KeepListed), unless it is gone (404, 410).
+func (c *Crawler) sitemapEntries(ctx context.Context, loc string, p *page, depth int, sink Sink) ([]Entry, error) {
 	sm, err := ParseSitemap(bytes.NewReader(p.body))
 	if err != nil {
 		return nil, err
 	}
 	out := sm.URLs
+	for i := range out {
+		out[i].Sitemap = loc
+	}
 	for _, s := range sm.Sitemaps {
 		if depth >= maxSitemapDepth || !c.isAllowed(hostOf(s.Loc)) {
 			continue
 		}
-		sp, err := c.fetch(ctx, s.Loc)
+		more, err := c.childSitemap(ctx, s.Loc, depth+1, sink)
 		if err != nil {
-			return nil, fmt.Errorf("sitemap %s: %w", s.Loc, err) // a partial list would delete pages
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			c.sitemapFailed(s.Loc, err, sink)
+			continue
 		}
-		more, err := c.sitemapEntries(ctx, sp, depth+1)
-		if err != nil {
-			return nil, fmt.Errorf("sitemap %s: %w", s.Loc, err)
+		if depth > 0 { // a nested index: its pages count as listed by the root's child
+			for i := range more {
+				more[i].Sitemap = loc
+			}
 		}
 		out = append(out, more...)
 	}
 	return out, nil
+}
+
+// childSitemap fetches and lists one child sitemap.
+func (c *Crawler) childSitemap(ctx context.Context, loc string, depth int, sink Sink) ([]Entry, error) {
+	sp, err := c.fetch(ctx, loc, corpus.CrawlState{})
+	if err != nil {
+		return nil, err
+	}
+	return c.sitemapEntries(ctx, loc, sp, depth, sink)
+}
+
+// sitemapFailed reports a child sitemap that could not be read; unless it
+// is gone, the pages it listed last time stay.
+func (c *Crawler) sitemapFailed(loc string, err error, sink Sink) {
+	c.stats.do(func(s *Stats) { s.SitemapsFailed++ })
+	sink.Skip(loc, fmt.Errorf("sitemap: %w", err))
+	if !errors.Is(err, errGone) {
+		sink.KeepListed(loc)
+	}
 }
 
 // crawlEntries fetches entries on opt.Concurrency workers per allowed host.
@@ -189,7 +225,7 @@ func (c *Crawler) page(ctx context.Context, e Entry, sink Sink) {
 		sink.Skip(e.Loc, errors.New("disallowed by robots.txt"))
 		return
 	}
-	p, err := c.fetch(ctx, e.Loc)
+	p, err := c.fetch(ctx, e.Loc, sink.Previous(e.Loc))
 	if err == nil {
 		_, err = c.emit(e, p, sink)
 	}
@@ -201,6 +237,9 @@ func (c *Crawler) failed(u string, err error, sink Sink) {
 	var fe *fetchError
 	switch {
 	case err == nil || errors.Is(err, context.Canceled):
+	case errors.Is(err, errNotModified):
+		c.stats.do(func(s *Stats) { s.NotModified++ })
+		sink.Keep(u)
 	case errors.Is(err, errGone):
 		c.stats.do(func(s *Stats) { s.Gone++ })
 	case errors.Is(err, errNoindex):
@@ -242,6 +281,7 @@ func (c *Crawler) emit(e Entry, p *page, sink Sink) ([]byte, error) {
 	if d.URL == "" {
 		d.URL, d.ID = p.url, corpus.IDFromURL(p.url)
 	}
+	d.Crawl = corpus.CrawlState{ETag: p.header.Get("ETag"), LastModified: p.header.Get("Last-Modified"), Sitemap: e.Sitemap}
 	if d.Published.IsZero() && !e.LastMod.IsZero() {
 		d.Published = e.LastMod.In(corpus.DefaultZone())
 	}
@@ -286,7 +326,7 @@ func (c *Crawler) robotsGroup(ctx context.Context, u string) *robotstxt.Group {
 	p0, _ := url.Parse(u)
 	robotsURL := p0.Scheme + "://" + p0.Host + "/robots.txt"
 	var data *robotstxt.RobotsData
-	if p, err := c.fetch(ctx, robotsURL); err == nil {
+	if p, err := c.fetch(ctx, robotsURL, corpus.CrawlState{}); err == nil {
 		data, _ = robotstxt.FromStatusAndBytes(p.status, p.body)
 	}
 	if data != nil {

@@ -19,10 +19,12 @@ import (
 
 // recorder is a Sink that keeps what it is given.
 type recorder struct {
-	mu    sync.Mutex
-	docs  map[string]corpus.Document
-	kept  []string
-	skips map[string]string
+	mu       sync.Mutex
+	docs     map[string]corpus.Document
+	kept     []string
+	listed   []string // sitemaps whose pages are kept
+	skips    map[string]string
+	previous map[string]corpus.CrawlState
 }
 
 func newRecorder() *recorder {
@@ -35,7 +37,13 @@ func (r *recorder) Emit(d corpus.Document) error {
 	r.docs[d.ID] = d
 	return nil
 }
-func (r *recorder) Keep(s string) { r.mu.Lock(); r.kept = append(r.kept, s); r.mu.Unlock() }
+func (r *recorder) Keep(s string)       { r.mu.Lock(); r.kept = append(r.kept, s); r.mu.Unlock() }
+func (r *recorder) KeepListed(s string) { r.mu.Lock(); r.listed = append(r.listed, s); r.mu.Unlock() }
+func (r *recorder) Previous(s string) corpus.CrawlState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.previous[s]
+}
 func (r *recorder) Skip(s string, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

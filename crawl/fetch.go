@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+
+	"github.com/wensou/wensou/corpus"
 )
 
 // Failure reasons counted in Stats.Failed.
@@ -66,14 +68,25 @@ func newClient(o Options, allowed func(string) bool) *http.Client {
 	}
 }
 
-// get fetches u once, reading at most o.MaxBytes of the body.
-func (c *Crawler) get(ctx context.Context, u string) (*page, error) {
+// errNotModified marks a 304 answer to a conditional request: the
+// previous version is kept as it is.
+var errNotModified = errors.New("not modified")
+
+// get fetches u once, reading at most o.MaxBytes of the body; with
+// validators of a previous run the request is conditional.
+func (c *Crawler) get(ctx context.Context, u string, prev corpus.CrawlState) (*page, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, &fetchError{reason: ReasonNetwork, err: err}
 	}
 	req.Header.Set("User-Agent", c.opt.UserAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,application/xml;q=0.8,*/*;q=0.1")
+	if prev.ETag != "" {
+		req.Header.Set("If-None-Match", prev.ETag)
+	}
+	if prev.LastModified != "" {
+		req.Header.Set("If-Modified-Since", prev.LastModified)
+	}
 	c.stats.request()
 	resp, err := c.client.Do(req)
 	if err != nil {
@@ -82,6 +95,8 @@ func (c *Crawler) get(ctx context.Context, u string) (*page, error) {
 	defer resp.Body.Close()
 	p := &page{url: resp.Request.URL.String(), status: resp.StatusCode, header: resp.Header}
 	switch {
+	case resp.StatusCode == http.StatusNotModified && (prev.ETag != "" || prev.LastModified != ""):
+		return p, errNotModified
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
 		return p, errGone
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
@@ -117,15 +132,15 @@ func classify(err error) error {
 }
 
 // fetch is get retried with exponential backoff while the failure is
-// transient.
-func (c *Crawler) fetch(ctx context.Context, u string) (*page, error) {
+// transient; prev makes the requests conditional (zero: not).
+func (c *Crawler) fetch(ctx context.Context, u string, prev corpus.CrawlState) (*page, error) {
 	h := c.limit(u)
 	wait := c.opt.Backoff
 	for try := 0; ; try++ {
 		if err := h.acquire(ctx); err != nil {
 			return nil, err
 		}
-		p, err := c.get(ctx, u)
+		p, err := c.get(ctx, u, prev)
 		h.release()
 		var fe *fetchError
 		if err == nil || !errors.As(err, &fe) || !fe.transient || try >= c.opt.Retries || ctx.Err() != nil {

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/wensou/wensou/corpus"
 )
 
 // crawlLinks crawls from a start page breadth first, following links on
@@ -21,7 +23,7 @@ func (c *Crawler) crawlLinks(ctx context.Context, start Entry, first *page, sink
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			body := c.visit(ctx, u, first, sink)
+			body := c.visit(ctx, u, first, sink, depth == c.opt.Depth)
 			first = nil
 			if depth == c.opt.Depth {
 				continue
@@ -39,15 +41,20 @@ func (c *Crawler) crawlLinks(ctx context.Context, start Entry, first *page, sink
 }
 
 // visit handles one page of a link crawl (first is the start page, already
-// fetched) and returns its decoded body.
-func (c *Crawler) visit(ctx context.Context, u string, first *page, sink Sink) []byte {
+// fetched) and returns its decoded body. Only a leaf (a page whose links
+// are not followed) is asked for conditionally: a 304 has no links.
+func (c *Crawler) visit(ctx context.Context, u string, first *page, sink Sink, leaf bool) []byte {
 	if !c.robotsAllow(ctx, u) {
 		c.stats.do(func(s *Stats) { s.SkippedRobots++ })
 		return nil
 	}
 	p, err := first, error(nil)
+	var prev corpus.CrawlState
+	if leaf {
+		prev = sink.Previous(u)
+	}
 	if p == nil {
-		p, err = c.fetch(ctx, u)
+		p, err = c.fetch(ctx, u, prev)
 	}
 	var body []byte
 	if err == nil {

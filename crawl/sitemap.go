@@ -13,6 +13,7 @@ import (
 type Entry struct {
 	Loc     string
 	LastMod time.Time // zero when absent or unparsable
+	Sitemap string    // the sitemap that listed it (set by the crawler)
 }
 
 // Sitemap is a parsed sitemap (URLs) or sitemap index (Sitemaps).

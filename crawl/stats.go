@@ -14,10 +14,13 @@ type Stats struct {
 	Gone          int64          `json:"gone"`
 	Failed        map[string]int `json:"failed,omitempty"` // by reason
 	Kept          int64          `json:"kept"`             // previous version kept after a transient failure
-	Bytes         int64          `json:"bytes"`
-	Requests      int64          `json:"requests"`
-	Seconds       float64        `json:"seconds"`
-	RequestsPerS  float64        `json:"requests_per_second"`
+	// SitemapsFailed are child sitemaps that could not be read: the pages
+	// they listed last time are kept.
+	SitemapsFailed int64   `json:"sitemaps_failed"`
+	Bytes          int64   `json:"bytes"`
+	Requests       int64   `json:"requests"`
+	Seconds        float64 `json:"seconds"`
+	RequestsPerS   float64 `json:"requests_per_second"`
 }
 
 // counter is the crawler's live Stats.

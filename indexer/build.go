@@ -96,6 +96,8 @@ type job struct {
 	compact   *compactor // full runs: merged into one segment before the switch
 	changes   Changes
 	noop      bool
+	kept      *keptSet // opt.Keep's answer, once asked
+	keepErr   error    // copying the kept documents of a full run failed
 }
 
 func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental bool) error {
@@ -106,6 +108,9 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 		defer raiseGC(fullRunGCPercent)()
 	}
 	err := j.write(ctx, docs, incremental)
+	if err == nil {
+		err = j.keepErr
+	}
 	if err == nil && incremental {
 		err = j.deleteGone()
 	}
@@ -200,6 +205,9 @@ func (j *job) classifyAll(ctx context.Context, docs <-chan corpus.Document, todo
 		select {
 		case doc, ok = <-docs:
 			if !ok {
+				if !incremental {
+					j.keepErr = j.copyKept(ctx, todo)
+				}
 				return
 			}
 		case <-ctx.Done():
@@ -261,17 +269,31 @@ func (j *job) retract(ids []string) error {
 	return nil
 }
 
-// deleteGone deletes documents of sources that this run did not see.
-func (j *job) deleteGone() error {
-	keep := map[string]bool{}
-	if j.opt.Keep != nil {
-		for _, s := range j.opt.Keep() {
-			keep[s] = true
+// keptSet is what the run keeps of the previous generation (Options.Keep),
+// asked once the sources have been read.
+func (j *job) keptSet() keptSet {
+	if j.kept == nil {
+		var k Kept
+		if j.opt.Keep != nil {
+			k = j.opt.Keep()
 		}
+		s := k.set()
+		j.kept = &s
 	}
+	return *j.kept
+}
+
+// deleteGone deletes documents of sources that this run did not see, but
+// for those it keeps (counted unchanged).
+func (j *job) deleteGone() error {
+	keep := j.keptSet()
 	b := bluge.NewBatch()
 	for id, e := range j.old {
-		if e.origin == OriginAPI || j.seen[id] || keep[e.source] {
+		if e.origin == OriginAPI || j.seen[id] {
+			continue
+		}
+		if keep.keeps(e) {
+			j.changes.Unchanged++
 			continue
 		}
 		b.Delete(bluge.Identifier(id))

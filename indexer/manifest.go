@@ -12,6 +12,7 @@ import (
 // entry is what an incremental run needs to know of an indexed document.
 type entry struct {
 	hash, source, origin string
+	crawl                corpus.CrawlState // of a crawled page
 }
 
 // manifest lists every document of r by id. The index is its own manifest:
@@ -31,6 +32,12 @@ func manifest(ctx context.Context, r *bluge.Reader) (map[string]entry, error) {
 				e.source = string(value)
 			case FieldOrigin:
 				e.origin = string(value)
+			case FieldETag:
+				e.crawl.ETag = string(value)
+			case FieldLastModified:
+				e.crawl.LastModified = string(value)
+			case FieldSitemap:
+				e.crawl.Sitemap = string(value)
 			}
 			return true
 		})

@@ -39,10 +39,12 @@ type Options struct {
 	// and returns ids the run must not keep (a form of an article that a
 	// later form with a URL replaced, see Report.Retracted).
 	Retract func() []string
-	// Keep, when set, is called once every document has been written and
-	// returns sources whose documents an incremental run keeps although
-	// the run did not see them (a crawled page that failed transiently).
-	Keep func() []string
+	// Keep, when set, is called once the sources have been read and
+	// returns what the run keeps of the previous generation although it
+	// did not read it (crawled pages not modified or failed transiently,
+	// the pages of a sitemap that failed transiently): an incremental run
+	// does not delete them, a full run copies them over.
+	Keep func() Kept
 }
 
 func (o Options) withDefaults() Options {

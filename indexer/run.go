@@ -3,6 +3,8 @@ package indexer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/wensou/wensou/corpus"
 )
@@ -17,6 +19,13 @@ var ErrNoSources = errors.New("no sources configured for reindexing")
 func (d *Dir) IndexSources(ctx context.Context, sources []string, src SourceOptions, a Analyzers, opt Options, full bool) (string, Changes, *Report, error) {
 	if len(sources) == 0 {
 		return "", Changes{}, nil, ErrNoSources
+	}
+	if !full && slices.ContainsFunc(sources, isURL) {
+		prev, err := d.crawlState(ctx)
+		if err != nil {
+			return "", Changes{}, nil, err
+		}
+		src.previous = prev
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -39,12 +48,12 @@ func (d *Dir) IndexSources(ctx context.Context, sources []string, src SourceOpti
 		}
 		return rep.Retracted()
 	}
-	opt.Keep = func() []string {
+	opt.Keep = func() Kept {
 		<-done
 		if rep == nil {
-			return nil
+			return Kept{}
 		}
-		return rep.KeptSources()
+		return rep.Kept()
 	}
 	name, ch, err := run(ctx, docs, a, opt)
 	if err != nil {
@@ -55,4 +64,28 @@ func (d *Dir) IndexSources(ctx context.Context, sources []string, src SourceOpti
 		err = errors.Join(rerr, err)
 	}
 	return name, ch, rep, err
+}
+
+// crawlState is the crawl state of the served generation's crawled
+// documents by source; empty when there is no generation.
+func (d *Dir) crawlState(ctx context.Context) (map[string]corpus.CrawlState, error) {
+	r, _, err := d.Open()
+	if errors.Is(err, ErrNoGeneration) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	m, err := manifest(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("crawl state: %w", err)
+	}
+	out := map[string]corpus.CrawlState{}
+	for _, e := range m {
+		if e.origin == "" && (e.crawl.ETag != "" || e.crawl.LastModified != "") {
+			out[e.source] = e.crawl
+		}
+	}
+	return out, nil
 }

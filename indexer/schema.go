@@ -36,10 +36,13 @@ const (
 	FieldMonth         = "month"        // "2006-01", keyword for facets
 	FieldSource        = "source"
 	FieldHash          = "hash"
-	FieldRelated       = "related"   // JSON of []corpus.Link, stored only
-	FieldOrigin        = "origin"    // "api" for documents pushed over HTTP; absent for sources
-	FieldTitleKey      = "title_key" // corpus.NormalizeTitle(title), keyword: finds related entries by title
-	FieldTitlePrefix   = "title_pre" // Analyzers.TitlePrefixes of the title: suggestions, one term per typed text
+	FieldRelated       = "related"       // JSON of []corpus.Link, stored only
+	FieldOrigin        = "origin"        // "api" for documents pushed over HTTP; absent for sources
+	FieldETag          = "crawl_etag"    // a crawled page's ETag, stored only
+	FieldLastModified  = "crawl_lastmod" // its Last-Modified, stored only
+	FieldSitemap       = "crawl_sitemap" // the sitemap that listed it, stored only
+	FieldTitleKey      = "title_key"     // corpus.NormalizeTitle(title), keyword: finds related entries by title
+	FieldTitlePrefix   = "title_pre"     // Analyzers.TitlePrefixes of the title: suggestions, one term per typed text
 )
 
 // FieldOwnPrefix starts the index fields of a document's own fields
@@ -144,6 +147,9 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	doc.AddField(bluge.NewKeywordField(FieldTitleKey, corpus.NormalizeTitle(d.Title)))
 	addStored(doc, FieldSource, d.Source)
 	addStored(doc, FieldHash, d.Hash)
+	addStored(doc, FieldETag, d.Crawl.ETag)
+	addStored(doc, FieldLastModified, d.Crawl.LastModified)
+	addStored(doc, FieldSitemap, d.Crawl.Sitemap)
 	if err := addRelated(doc, d.Related); err != nil {
 		return nil, fmt.Errorf("document %s: %w", d.ID, err)
 	}

@@ -34,6 +34,10 @@ type SourceOptions struct {
 	// URLs reads the sources that are URLs (http:// or https://): a
 	// crawler, supplied by the caller. Nil makes a URL source an error.
 	URLs URLReader
+	// previous is the crawl state of the served generation by source
+	// (IndexSources sets it for incremental runs): the crawler's
+	// conditional requests.
+	previous map[string]corpus.CrawlState
 }
 
 // URLReader reads a URL source (a sitemap or a start page) into sink.
@@ -42,11 +46,17 @@ type URLReader interface {
 }
 
 // URLSink is what a URLReader hands its results to: documents, sources
-// whose previous version must be kept, and sources skipped.
+// whose previous version must be kept (not modified, or failed
+// transiently), sitemaps whose previously listed pages must be kept (the
+// sitemap failed transiently), and sources skipped. Previous is what the
+// served generation knows of a source (its HTTP validators), zero when
+// nothing or when the run is a full one.
 type URLSink interface {
 	Emit(corpus.Document) error
 	Keep(source string)
+	KeepListed(sitemap string)
 	Skip(source string, reason error)
+	Previous(source string) corpus.CrawlState
 }
 
 // isURL reports a source read by SourceOptions.URLs.
@@ -56,9 +66,10 @@ func isURL(s string) bool {
 
 // urlSink sends a URLReader's results into the run.
 type urlSink struct {
-	ctx context.Context
-	rep *Report
-	out chan<- corpus.Document
+	ctx  context.Context
+	rep  *Report
+	out  chan<- corpus.Document
+	prev map[string]corpus.CrawlState
 }
 
 func (s urlSink) Emit(d corpus.Document) error {
@@ -73,14 +84,48 @@ func (s urlSink) Keep(source string) {
 	s.rep.kept = append(s.rep.kept, source)
 }
 
+func (s urlSink) KeepListed(sitemap string) {
+	s.rep.mu.Lock()
+	defer s.rep.mu.Unlock()
+	s.rep.keptSitemaps = append(s.rep.keptSitemaps, sitemap)
+}
+
 func (s urlSink) Skip(source string, reason error) { s.rep.skip(source, reason) }
 
-// KeptSources returns the sources whose previous documents the run keeps
-// (crawled pages that failed transiently). Call it after Read has returned.
-func (r *Report) KeptSources() []string {
+func (s urlSink) Previous(source string) corpus.CrawlState { return s.prev[source] }
+
+// Kept are the crawled sources whose previous documents a run keeps
+// although the run did not read them: by source (not modified, or failed
+// transiently) and by the sitemap that listed them (failed transiently).
+type Kept struct {
+	Sources, Sitemaps []string
+}
+
+// keptSet is Kept as sets, to test every document of a manifest.
+type keptSet struct{ sources, sitemaps map[string]bool }
+
+func (k Kept) set() keptSet {
+	s := keptSet{sources: make(map[string]bool, len(k.Sources)), sitemaps: make(map[string]bool, len(k.Sitemaps))}
+	for _, src := range k.Sources {
+		s.sources[src] = true
+	}
+	for _, sm := range k.Sitemaps {
+		s.sitemaps[sm] = true
+	}
+	return s
+}
+
+// keeps reports whether the run keeps the previous document e.
+func (s keptSet) keeps(e entry) bool {
+	return e.origin == "" && (s.sources[e.source] || e.crawl.Sitemap != "" && s.sitemaps[e.crawl.Sitemap])
+}
+
+// Kept returns what the run keeps of the previous generation (see Kept).
+// Call it after Read has returned.
+func (r *Report) Kept() Kept {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.kept)
+	return Kept{Sources: slices.Clone(r.kept), Sitemaps: slices.Clone(r.keptSitemaps)}
 }
 
 // Skip records a source that was not indexed, and why.
@@ -103,14 +148,15 @@ type Report struct {
 	// Undeclared counts, by name, the documents carrying an own field the
 	// configuration does not declare: kept, stored and indexed as text,
 	// and reported once here rather than per document.
-	Undeclared map[string]int64 `json:"undeclared_fields,omitempty"`
-	declared   map[string]corpus.FieldType
-	mu         sync.Mutex
-	light      []corpus.Document
-	seen       map[string]string // id → source of its first document
-	forms      map[string]form   // content key → the article kept
-	retracted  []string          // ids sent, then replaced by a form with a URL
-	kept       []string          // sources whose previous documents stay
+	Undeclared   map[string]int64 `json:"undeclared_fields,omitempty"`
+	declared     map[string]corpus.FieldType
+	mu           sync.Mutex
+	light        []corpus.Document
+	seen         map[string]string // id → source of its first document
+	forms        map[string]form   // content key → the article kept
+	retracted    []string          // ids sent, then replaced by a form with a URL
+	kept         []string          // sources whose previous documents stay
+	keptSitemaps []string          // sitemaps whose previously listed documents stay
 }
 
 // Duplicate is one article dropped for another form of it.
@@ -263,7 +309,7 @@ func walkAll(ctx context.Context, sources []string, opt SourceOptions, rep *Repo
 		case isURL(root) && opt.URLs == nil:
 			err = fmt.Errorf("source %s: URL sources need a crawler", root)
 		case isURL(root):
-			err = opt.URLs.ReadURL(ctx, root, urlSink{ctx: ctx, rep: rep, out: out})
+			err = opt.URLs.ReadURL(ctx, root, urlSink{ctx: ctx, rep: rep, out: out, prev: opt.previous})
 		default:
 			err = walk(ctx, root, rep, paths)
 		}

@@ -58,6 +58,12 @@ func setStored(d *corpus.Document, field string, value []byte) error {
 		d.Source = s
 	case FieldHash:
 		d.Hash = s
+	case FieldETag:
+		d.Crawl.ETag = s
+	case FieldLastModified:
+		d.Crawl.LastModified = s
+	case FieldSitemap:
+		d.Crawl.Sitemap = s
 	case FieldRelated:
 		return json.Unmarshal(value, &d.Related)
 	case FieldPublishedText:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,6 +17,14 @@ type liveSite struct {
 	pages  map[string]string // path → HTML
 	status map[string]int    // path → forced status
 	srv    *httptest.Server
+	log    []request // page requests
+}
+
+// request is one logged page request: its conditional headers and the
+// status answered.
+type request struct {
+	path, ifNoneMatch, ifModifiedSince string
+	status                             int
 }
 
 func newLiveSite(t *testing.T) *liveSite {
@@ -33,6 +42,7 @@ func (s *liveSite) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if code := s.status[r.URL.Path]; code != 0 {
+		s.logRequest(r, code)
 		http.Error(w, "unavailable", code)
 		return
 	}
@@ -50,13 +60,38 @@ func (s *liveSite) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(page)))
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Last-Modified", "Tue, 01 Jul 2025 08:00:00 GMT")
+	if r.Header.Get("If-None-Match") == etag {
+		s.logRequest(r, http.StatusNotModified)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	s.logRequest(r, http.StatusOK)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	fmt.Fprint(w, page)
 }
 
-func crawlRun(t *testing.T, dir, sitemap string) summary {
+func (s *liveSite) logRequest(r *http.Request, status int) {
+	if strings.HasPrefix(r.URL.Path, "/article/") {
+		s.log = append(s.log, request{r.URL.Path, r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since"), status})
+	}
+}
+
+// takeLog returns the page requests so far and empties the log.
+func (s *liveSite) takeLog() []request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.log
+	s.log = nil
+	return l
+}
+
+func crawlRun(t *testing.T, dir, sitemap string, flags ...string) summary {
 	t.Helper()
-	out, stderr, err := runCLI(t, "index", "--json", "--index", dir, "--crawl-rate", "-1", "--crawl-timeout", "2s", sitemap)
+	args := append([]string{"index", "--json", "--index", dir, "--crawl-rate", "-1", "--crawl-timeout", "2s"}, flags...)
+	out, stderr, err := runCLI(t, append(args, sitemap)...)
 	if err != nil {
 		t.Fatalf("index: %v\n%s%s", err, out, stderr)
 	}
@@ -76,8 +111,19 @@ func TestCrawlIncremental(t *testing.T) {
 	if s := crawlRun(t, dir, sitemap); s.Added != 3 || s.Documents != 3 || s.Crawl == nil || s.Crawl.Fetched != 3 {
 		t.Fatalf("first run: %+v", s)
 	}
-	if s := crawlRun(t, dir, sitemap); s.Unchanged != 3 || s.Added+s.Updated+s.Deleted != 0 || s.Generation != "" && s.Documents != 3 {
-		t.Fatalf("second run changed something: %+v", s)
+	site.takeLog()
+	if s := crawlRun(t, dir, sitemap); s.Unchanged != 3 || s.Added+s.Updated+s.Deleted != 0 || s.Generation != "" && s.Documents != 3 ||
+		s.Crawl.NotModified != 3 || s.Crawl.Fetched != 0 || s.Articles != 0 {
+		t.Fatalf("second run changed or re-analysed something: %+v %+v", s, s.Crawl)
+	}
+	log := site.takeLog()
+	if len(log) != 3 {
+		t.Errorf("second run: %d page requests, want 3: %+v", len(log), log)
+	}
+	for _, r := range log { // only conditional requests, all answered 304
+		if r.ifNoneMatch == "" || r.ifModifiedSince == "" || r.status != http.StatusNotModified {
+			t.Errorf("second run request %+v: not conditional, or not 304", r)
+		}
 	}
 	site.mu.Lock()
 	site.pages["/article/1.html"] = strings.Replace(site.pages["/article/1.html"], "正文", "修订后的正文", 1)
@@ -87,5 +133,32 @@ func TestCrawlIncremental(t *testing.T) {
 	s := crawlRun(t, dir, sitemap)
 	if s.Updated != 1 || s.Deleted != 1 || s.Documents != 2 || s.Crawl.Kept != 1 || s.Crawl.Failed["server_error"] != 1 {
 		t.Fatalf("edit, removal and 503: %+v %+v", s, s.Crawl)
+	}
+}
+
+// TestCrawlFullKeepsTransient: a --full run during which a page answers
+// 503 keeps its previous version (copied over, not deleted); its
+// requests are unconditional.
+func TestCrawlFullKeepsTransient(t *testing.T) {
+	site := newLiveSite(t)
+	dir := t.TempDir()
+	sitemap := site.srv.URL + "/sitemap.xml"
+	crawlRun(t, dir, sitemap)
+	site.takeLog()
+	site.mu.Lock()
+	site.status["/article/3.html"] = http.StatusServiceUnavailable
+	site.mu.Unlock()
+	s := crawlRun(t, dir, sitemap, "--full")
+	if s.Documents != 3 || s.Deleted != 0 || s.Crawl.Kept != 1 || s.Crawl.Fetched != 2 {
+		t.Fatalf("full run with a 503: %+v %+v", s, s.Crawl)
+	}
+	for _, r := range site.takeLog() {
+		if r.ifNoneMatch != "" || r.ifModifiedSince != "" {
+			t.Errorf("full run sent a conditional request: %+v", r)
+		}
+	}
+	out, _, err := runCLI(t, "search", "--index", dir, "--json", "借呗提前还款")
+	if err != nil || !strings.Contains(out, "/article/3.html") {
+		t.Errorf("kept page not searchable after the full run: %v %s", err, out)
 	}
 }
