@@ -204,7 +204,7 @@ func cpuSeconds() float64 {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
-func readPoetry(b *testing.B, path string, limit int) []corpus.Document {
+func readPoetry(b testing.TB, path string, limit int) []corpus.Document {
 	b.Helper()
 	f, err := os.Open(path)
 	if err != nil {

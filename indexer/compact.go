@@ -11,6 +11,9 @@ import (
 	"github.com/blugelabs/bluge/index"
 	"github.com/blugelabs/bluge/index/mergeplan"
 	"github.com/blugelabs/bluge/search/similarity"
+	"github.com/blugelabs/ice"
+
+	"github.com/wensou/wensou/indexer/iceseg"
 )
 
 // compactor is the merge policy of a full run. While batches are written
@@ -39,15 +42,19 @@ func (c *compactor) budget(int64, int64, *mergeplan.Options) int {
 }
 
 // writerConfig is bluge.DefaultConfig(path) (BM25 norms, the virtual
-// _all field) at the index level, so that the merge policy can be set:
-// with c, the policy of a full run; without, bluge's default tiers.
+// _all field) at the index level, so that the merge policy and the
+// segment builder can be set: batches are built by an iceseg.Builder
+// (the ice v1 format, the bytes of ice.New, at a fraction of its cost;
+// docs/BENCHMARKS.md); with c, the policy of a full run; without,
+// bluge's default tiers.
 func writerConfig(path string, c *compactor) index.Config {
 	cfg := index.DefaultConfig(path)
 	all := bluge.NewKeywordField("", "")
 	_ = all.Analyze(0)
-	bm25 := similarity.NewBM25Similarity()
-	cfg = cfg.WithVirtualField(all).WithNormCalc(func(_ string, n int) float32 {
-		return bm25.ComputeNorm(n)
+	cfg = cfg.WithVirtualField(all).WithNormCalc(bm25Norm)
+	cfg = cfg.WithSegmentPlugin(&index.SegmentPlugin{
+		Type: ice.Type, Version: ice.Version,
+		New: iceseg.NewBuilder().New, Load: ice.Load, Merge: ice.Merge,
 	})
 	if c != nil {
 		cfg.AsyncError = c.asyncError
@@ -56,6 +63,11 @@ func writerConfig(path string, c *compactor) index.Config {
 		cfg.MergePlanOptions.MaxSegmentSize = mergeplan.MaxSegmentSizeLimit // documents
 	}
 	return cfg
+}
+
+// bm25Norm is the norm of a field of n tokens: bluge.DefaultConfig's.
+func bm25Norm(_ string, n int) float32 {
+	return similarity.NewBM25Similarity().ComputeNorm(n)
 }
 
 // compactFanIn is the default of Options.MergeFanIn: a full run of up to
