@@ -34,7 +34,7 @@ type encoder struct {
 
 	meta, raw, snap []byte
 
-	order        []int32  // term numbers in term order
+	order        []int32 // term numbers in term order
 	key          []byte
 	docs         []uint32 // one term's documents
 	tf, loc      chunks
