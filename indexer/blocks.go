@@ -123,7 +123,7 @@ func (b Blocks) Text(from, to int) (string, int, error) {
 	if len(b.raw) < 2 {
 		return "", 0, nil
 	}
-	first, last := b.find(from), b.find(max(to-1, from))
+	first, last := b.Block(from), b.Block(max(to-1, from))
 	out := make([]byte, 0, b.raw[last+1]-b.raw[first])
 	for i := first; i <= last; i++ {
 		dec, err := s2.Decode(out[len(out):cap(out)], b.data[b.off[i]:b.off[i+1]])
@@ -135,8 +135,9 @@ func (b Blocks) Text(from, to int) (string, int, error) {
 	return unsafe.String(unsafe.SliceData(out), len(out)), b.raw[first], nil // out is never written again
 }
 
-// find returns the block holding body offset at, clamped to the blocks.
-func (b Blocks) find(at int) int {
+// Block returns the index of the block holding body offset at, clamped to
+// the blocks.
+func (b Blocks) Block(at int) int {
 	lo, hi := 0, len(b.raw)-2
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -148,9 +149,6 @@ func (b Blocks) find(at int) int {
 	}
 	return max(lo, 0)
 }
-
-// Block returns the index of the block holding body offset at.
-func (b Blocks) Block(at int) int { return b.find(at) }
 
 // Span returns the body range [start, end) of blocks first..last.
 func (b Blocks) Span(first, last int) (int, int) {

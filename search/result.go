@@ -84,7 +84,6 @@ func trimmed(words, grams []Span, text string, qr runeSet, a Analysis) []Span {
 // snippet reads only the blocks it needs: blockWindow).
 func storedHit(m *bsearch.DocumentMatch) (h Hit, body string, blocked bool, err error) {
 	h.Score = m.Score
-	var berr error
 	err = m.VisitStoredFields(func(field string, value []byte) bool {
 		switch field {
 		case indexer.FieldID:
@@ -100,14 +99,10 @@ func storedHit(m *bsearch.DocumentMatch) (h Hit, body string, blocked bool, err 
 		case indexer.FieldBody:
 			body = string(value)
 		case indexer.FieldBodyBlocks:
-			blocked = true
-			_, berr = indexer.ParseBlocks(value)
+			blocked = true // read, and checked, by blockWindow
 		}
 		return true
 	})
-	if err == nil {
-		err = berr
-	}
 	return h, body, blocked, err
 }
 
