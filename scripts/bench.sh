@@ -10,6 +10,8 @@
 #   PROFILE=/tmp/wensou-bench/prof bash scripts/bench.sh   # + CPU profiles
 #   GO_BENCH=1 bash scripts/bench.sh      # + go test -bench in indexer, search, segment, corpus
 #   SOAK=10m bash scripts/bench.sh        # + 10 minutes of 8-client load: RSS and open files each minute
+#   INDEXING=1 BLEVE=1 bash scripts/bench.sh   # only the indexing rows, with Bleve v2 (bench/bleve,
+#                                         # its own go.mod) indexing the same poetry file in the same run
 #   REALISTIC=1 SCALE=10 bash scripts/bench.sh   # only issue 11's realistic workload: poetry + man-zh in
 #                                         # one index (×SCALE), took per known-item kind and for the
 #                                         # site's questions, HTTP with the cache off
@@ -32,6 +34,11 @@ echo "load before: $(uptime)"
 args=(--wensou "$WORK/wensou" --corpus "$OUT" --work "$WORK" --scale "$SCALE" --duration "$DURATION" --public "$SHARED/eval/public.tsv"
   --known-items "$SHARED/eval/known-item-dev.tsv")
 [ -n "${REALISTIC:-}" ] && args+=(--realistic)
+[ -n "${INDEXING:-}" ] && args+=(--indexing)
+if [ -n "${BLEVE:-}" ]; then
+  (cd bench/bleve && go build -o "$WORK/bleve" .)
+  args+=(--bleve "$WORK/bleve")
+fi
 [ -n "${PROFILE:-}" ] && args+=(--profile "$PROFILE")
 [ -n "${SOAK:-}" ] && args+=(--soak "$SOAK")
 timeout 40m "$WORK/wensou-bench" "${args[@]}"

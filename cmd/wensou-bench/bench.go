@@ -42,9 +42,10 @@ type benchFlags struct {
 	corpus, work, makeCorpus, profile, public string
 	knownItems                                string // known-item queries of the realistic workload
 	wensou                                    string // the wensou binary measured
+	bleve                                     string // the bench/bleve harness, run beside the poetry rebuild
 	duration, soak                            time.Duration
 	clients, scale                            int
-	realisticOnly                             bool
+	realisticOnly, indexingOnly               bool
 }
 
 func newBenchCmd() *cobra.Command {
@@ -66,6 +67,8 @@ func newBenchCmd() *cobra.Command {
 	fl.StringVar(&f.public, "public", "../shared/eval/public.tsv", "judged queries added to queries.txt (skipped if missing)")
 	fl.StringVar(&f.knownItems, "known-items", "../shared/eval/known-item-dev.tsv", "known-item queries of the realistic workload (qid, kind, query, target_id)")
 	fl.BoolVar(&f.realisticOnly, "realistic", false, "only the realistic workload: the combined index, took per query kind, HTTP without the cache")
+	fl.BoolVar(&f.indexingOnly, "indexing", false, "only the indexing rows (raw segmentation, rebuilds, the Bleve peer, the profiled rebuild)")
+	fl.StringVar(&f.bleve, "bleve", "", "the bench/bleve harness binary: index poetry with Bleve v2 right after wensou, in the same run")
 	fl.StringVar(&f.work, "work", "/tmp/wensou-bench/run", "scratch directory for indexes (emptied per rebuild)")
 	fl.StringVar(&f.profile, "profile", "", "write CPU profiles of an in-process poetry rebuild and of the search pass to this directory")
 	fl.DurationVar(&f.duration, "duration", 10*time.Second, "length of each HTTP load run")
@@ -94,6 +97,8 @@ type bench struct {
 	bin  string
 	rows []row
 	raw  float64 // MB/s of the raw segmentation pass
+	// poetryRate is the docs/s of the poetry rebuild, the Bleve row's yardstick.
+	poetryRate float64
 	// rawCPU is MB per CPU-second of that pass: with other load on the
 	// machine, CPU time is a steadier yardstick than wall time.
 	rawCPU float64
@@ -126,12 +131,17 @@ func runBench(ctx context.Context, out io.Writer, f benchFlags) error {
 		func(ctx context.Context) error { return b.rawSegmentation(ctx, poetry) },
 		func(ctx context.Context) error { return b.rebuild(ctx, "poetry", poetry) },
 	}
+	if f.bleve != "" {
+		steps = append(steps, func(ctx context.Context) error { return b.bleveRebuild(ctx, poetry) })
+	}
 	if f.scale == 1 {
 		steps = append(steps, func(ctx context.Context) error {
 			return b.rebuild(ctx, "man-zh-html", filepath.Join(f.corpus, "man-zh-html"))
 		})
 	}
-	steps = append(steps, b.searchPass, b.serve, b.realistic)
+	if !f.indexingOnly {
+		steps = append(steps, b.searchPass, b.serve, b.realistic)
+	}
 	if f.realisticOnly {
 		steps = []func(context.Context) error{b.loadDictionaries, b.realistic}
 	}
@@ -278,6 +288,7 @@ func (b *bench) rebuild(ctx context.Context, name, source string) error {
 		docsPerS: float64(s.Documents) / wall, mbPerS: mbps, sizeMB: float64(size) / 1e6, rssMB: peak}
 	switch name {
 	case "poetry":
+		b.poetryRate = r.docsPerS
 		r.ratio = mbps / b.raw
 		r.note = fmt.Sprintf("target ≥0.25× raw: %s; peak RSS ≤1 GB: %s; ", okIf(r.ratio >= 0.25), okIf(peak <= 1024))
 	case "man-zh-html":
@@ -286,6 +297,43 @@ func (b *bench) rebuild(ctx context.Context, name, source string) error {
 	r.note += fmt.Sprintf("%d segment(s); %.1f CPU-s, %.2f MB per CPU-s (×raw by CPU: %.2f)", s.Segments, cpu, float64(s.Bytes)/1e6/cpu, float64(s.Bytes)/1e6/cpu/b.rawCPU)
 	b.rows = append(b.rows, r)
 	b.logf("%s: %d docs in %.1fs, %.2f MB/s, peak RSS %.0f MB", name, s.Documents, wall, mbps, peak)
+	return nil
+}
+
+// bleveRebuild indexes the same poetry file with the bench/bleve harness
+// (Bleve v2, cjk analyzer on title, author and body, batches of 1,000), so
+// that wensou's rebuild has its peer from the same minute.
+func (b *bench) bleveRebuild(ctx context.Context, source string) error {
+	dir := filepath.Join(b.f.work, "bleve")
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, b.f.bleve, "--index", dir, source)
+	var stdout strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("bleve: %w", err)
+	}
+	wall := time.Since(start).Seconds()
+	var s struct {
+		Documents int     `json:"documents"`
+		CPU       float64 `json:"cpu_seconds"`
+		PeakMB    float64 `json:"peak_rss_mb"`
+	}
+	if err := json.Unmarshal([]byte(stdout.String()), &s); err != nil {
+		return fmt.Errorf("bleve: summary: %w", err)
+	}
+	size, err := dirSize(dir)
+	if err != nil {
+		return fmt.Errorf("bleve: %w", err)
+	}
+	rate := float64(s.Documents) / wall
+	r := row{what: fmt.Sprintf("Bleve v2 cjk, poetry (%d docs, %.1f s)", s.Documents, wall), docsPerS: rate,
+		sizeMB: float64(size) / 1e6, rssMB: s.PeakMB}
+	r.note = fmt.Sprintf("%.1f CPU-s; wensou/Bleve docs/s: %.2f (target ≥0.65: %s)", s.CPU, b.poetryRate/rate, okIf(b.poetryRate >= 0.65*rate))
+	b.rows = append(b.rows, r)
+	b.logf("bleve: %d docs in %.1fs, peak RSS %.0f MB", s.Documents, wall, s.PeakMB)
 	return nil
 }
 
