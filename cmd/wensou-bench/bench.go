@@ -304,7 +304,7 @@ func (b *bench) rebuild(ctx context.Context, name, source string) error {
 // (Bleve v2, cjk analyzer on title, author and body, batches of 1,000), so
 // that wensou's rebuild has its peer from the same minute.
 func (b *bench) bleveRebuild(ctx context.Context, source string) error {
-	dir := filepath.Join(b.f.work, "bleve")
+	dir := filepath.Join(b.f.work, "bleve-index")
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
