@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/blugelabs/bluge"
@@ -145,5 +147,53 @@ func TestReanalyzeWithoutSources(t *testing.T) {
 	}
 	if find("title a 1") != 1 || find("title") != 0 {
 		t.Errorf("after reanalysis the new analyzer's terms are not indexed")
+	}
+}
+
+func TestChunkLen(t *testing.T) {
+	doc := func(n int) corpus.Document { return corpus.Document{Body: strings.Repeat("a", n)} }
+	tests := []struct {
+		name  string
+		docs  []corpus.Document
+		limit int
+		want  int
+	}{
+		{"all fit", []corpus.Document{doc(10), doc(10)}, 100, 2},
+		{"limit reached by the second", []corpus.Document{doc(60), doc(60), doc(60)}, 100, 2},
+		{"one over the limit alone", []corpus.Document{doc(500), doc(1)}, 100, 1},
+		{"exactly the limit", []corpus.Document{doc(50), doc(50), doc(1)}, 100, 2},
+		{"headings and title count", []corpus.Document{{Title: "tttt", Headings: []string{"hhhh"}}, doc(1)}, 8, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := chunkLen(tt.docs, tt.limit); got != tt.want {
+				t.Fatalf("chunkLen = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPutChunks: a push larger than putChunkBytes is written in several
+// batches and every document of it is searchable afterwards.
+func TestPutChunks(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	build(t, d, withSources(testDocs(2, "file")))
+	x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	docs := testDocs(12, "big")
+	for i := range docs {
+		docs[i].Body = strings.Repeat(fmt.Sprintf("word%d ", i), putChunkBytes/4/7)
+	}
+	if n := chunkLen(docs, putChunkBytes); n >= len(docs) {
+		t.Fatalf("fixture fits one chunk (%d docs): it tests nothing", n)
+	}
+	if err := x.Put(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, x.Readers()); got != 14 {
+		t.Fatalf("after a chunked push: %d documents, want 2 + 12", got)
 	}
 }

@@ -160,17 +160,57 @@ func (x *Writable) follow() (bool, error) {
 	return true, nil
 }
 
+// putChunkBytes is how much text Put analyses into one bluge batch: a push
+// of 1,000 long documents is written as several segments of about this
+// much text each, so that its peak memory is that of one chunk's analysis
+// and segment, not of the whole body's (issue 12: a 9 MB push peaked at
+// 1.4 GB as one batch).
+const putChunkBytes = 1 << 20
+
 // Put indexes docs (replacing documents of the same ids), marked as pushed
 // so rebuilds from files keep them. A document whose id is not addressable
 // (corpus.CheckID) or whose publish time the index cannot hold
-// (corpus.CheckPublished) fails the whole batch before anything is written.
+// (corpus.CheckPublished) fails the whole push before anything is written.
+// A large push is written in chunks of about putChunkBytes of text, each
+// one atomic: an error after the first chunk leaves the chunks before it
+// written (a failed push has an unknown outcome and is safe to retry).
 func (x *Writable) Put(ctx context.Context, docs []corpus.Document) error {
 	if err := checkDocuments(docs); err != nil {
 		return err
 	}
+	for len(docs) > 0 {
+		n := chunkLen(docs, putChunkBytes)
+		if err := x.put(ctx, docs[:n]); err != nil {
+			return err
+		}
+		docs = docs[n:]
+	}
+	return nil
+}
+
+// chunkLen is how many of docs, at least one, hold about limit bytes of text.
+func chunkLen(docs []corpus.Document, limit int) int {
+	size := 0
+	for i, d := range docs {
+		size += len(d.Title) + len(d.Body) + len(d.URL)
+		for _, h := range d.Headings {
+			size += len(h)
+		}
+		if size >= limit {
+			return i + 1
+		}
+	}
+	return len(docs)
+}
+
+// put analyses docs into one batch and applies it.
+func (x *Writable) put(ctx context.Context, docs []corpus.Document) error {
 	b := bluge.NewBatch()
 	a := x.analysis()
 	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		bd, err := newDocument(d, a, OriginAPI)
 		if err != nil {
 			return err
