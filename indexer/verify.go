@@ -108,8 +108,8 @@ func verifyFiles(path string, repair bool) error {
 			continue
 		}
 		switch {
-		case i > 0 && repair:
-			if err := setAside(path, snaps[:i]); err != nil {
+		case repair:
+			if err := setAside(path, append(snaps[:i:i], badCRC(path, snaps[i+1:])...)); err != nil {
 				return err
 			}
 		case crashes:
@@ -118,6 +118,20 @@ func verifyFiles(path string, repair bool) error {
 		return checkFileList(path, found)
 	}
 	return fmt.Errorf("no usable snapshot: %s", joinErrors(bad))
+}
+
+// badCRC lists the snapshots among older whose CRC is wrong. A bluge
+// writer loads every snapshot, oldest first, and v0.2.2 formats the CRC of
+// one that parses but fails it after unmapping the file (a SIGSEGV), so a
+// writer sets them aside; a reader loads only the newest good one.
+func badCRC(path string, older []string) []string {
+	var out []string
+	for _, snap := range older {
+		if _, err := verifyCRC(filepath.Join(path, snap)); err != nil {
+			out = append(out, snap)
+		}
+	}
+	return out
 }
 
 // verifySnapshot checks snapshot snap and the segments it lists, and
@@ -157,6 +171,9 @@ const damagedSuffix = ".damaged"
 
 // setAside renames snapshots out of bluge's sight, logged.
 func setAside(path string, snaps []string) error {
+	if len(snaps) == 0 {
+		return nil
+	}
 	for _, snap := range snaps {
 		p := filepath.Join(path, snap)
 		if err := os.Rename(p, p+damagedSuffix); err != nil {

@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"fmt"
 	"errors"
 	"os"
 	"path/filepath"
@@ -58,12 +59,16 @@ var damages = []struct {
 			t.Fatal(err)
 		}
 	}},
-	{"flipped snapshot byte", func(t *testing.T, d *Dir, cur string) { flip(t, genFiles(t, d, cur, snapshotExt)[0], 5) }},
+	{"flipped snapshot byte", func(t *testing.T, d *Dir, cur string) { flip(t, newest(genFiles(t, d, cur, snapshotExt)), 5) }},
 	{"deleted snapshot", func(t *testing.T, d *Dir, cur string) { removeAll(t, genFiles(t, d, cur, snapshotExt)...) }},
 	{"deleted segment", func(t *testing.T, d *Dir, cur string) { removeAll(t, genFiles(t, d, cur, segmentExt)...) }},
 	{"deleted generation", func(t *testing.T, d *Dir, cur string) { removeAll(t, d.GenPath(cur)) }},
 	{"deleted CURRENT", func(t *testing.T, d *Dir, cur string) { removeAll(t, filepath.Join(d.Path(), currentFile)) }},
 }
+
+// newest is the last of files sorted by name: the newest snapshot (a
+// build may leave older ones, which bluge's readers do not load).
+func newest(files []string) string { return files[len(files)-1] }
 
 func removeAll(t *testing.T, paths ...string) {
 	t.Helper()
@@ -134,6 +139,43 @@ func TestNoGoodGeneration(t *testing.T) {
 				x.Close()
 			}
 		})
+	}
+}
+
+// TestOlderSnapshotBadCRC: a build or push leaves older snapshots, which
+// a bluge writer loads too; one whose CRC is wrong but which parses made
+// bluge v0.2.2 fault (a SIGSEGV in the CRC error's formatting). Readers
+// serve the newest snapshot; a writer sets the bad one aside and serves.
+func TestOlderSnapshotBadCRC(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	d.verifyOnce = true
+	cur := build(t, d, testDocs(4, "only"))
+	snaps := genFiles(t, d, cur, snapshotExt)
+	b, err := os.ReadFile(newest(snaps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-1] ^= 0xff // the CRC itself: the copy still parses
+	old := filepath.Join(d.GenPath(cur), fmt.Sprintf("%012x%s", 1, snapshotExt))
+	if err := os.WriteFile(old, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := d.OpenReaders()
+	if err != nil {
+		t.Fatalf("OpenReaders: %v", err)
+	}
+	want := count(t, h)
+	h.Close()
+	x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+	if err != nil {
+		t.Fatalf("OpenWritable: %v", err)
+	}
+	defer x.Close()
+	if n := count(t, x.Readers()); n != want {
+		t.Errorf("writable serves %d documents, readers %d", n, want)
+	}
+	if _, err := os.Stat(old + damagedSuffix); err != nil {
+		t.Errorf("the bad older snapshot was not set aside: %v", err)
 	}
 }
 
