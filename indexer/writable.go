@@ -28,6 +28,7 @@ type Writable struct {
 	mu       sync.Mutex
 	w        *bluge.Writer
 	gen      string
+	logSeq   uint64 // of gen: the last replicated log write applied (logseq.go)
 	readers  *Readers
 }
 
@@ -88,6 +89,10 @@ func (x *Writable) openGen(name string) error {
 		w *bluge.Writer
 		r *bluge.Reader
 	}
+	seq, err := readLogSeq(path)
+	if err != nil {
+		return err
+	}
 	o, err := openVerified(x.dir, path, true, func() (opened, error) { // the writer: damaged newer snapshots are set aside
 		w, err := bluge.OpenWriter(bluge.DefaultConfig(path))
 		if err != nil && strings.Contains(err.Error(), "exclusive access") {
@@ -110,7 +115,7 @@ func (x *Writable) openGen(name string) error {
 	}
 	w, r := o.w, o.r
 	old := x.w
-	x.w, x.gen = w, name
+	x.w, x.gen, x.logSeq = w, name, seq
 	if x.readers == nil {
 		x.readers = NewReaders(r, name)
 	} else {
@@ -243,6 +248,13 @@ func (x *Writable) Delete(ctx context.Context, ids []string) error {
 }
 
 func (x *Writable) apply(ctx context.Context, b *index.Batch) error {
+	return x.applyThen(ctx, b, nil, nil)
+}
+
+// applyThen writes b to the served generation, under the directory lock
+// after following CURRENT; check, when given, may refuse the write first
+// and then runs once the batch is durable, before searches see it.
+func (x *Writable) applyThen(ctx context.Context, b *index.Batch, check, then func() error) error {
 	if x.dir != nil {
 		unlock, err := x.dir.Lock()
 		if err != nil {
@@ -260,8 +272,18 @@ func (x *Writable) apply(ctx context.Context, b *index.Batch) error {
 			return err
 		}
 	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
+	}
 	if err := x.w.Batch(b); err != nil {
 		return noSpace(fmt.Errorf("write to %s: %w", x.gen, err))
+	}
+	if then != nil {
+		if err := then(); err != nil {
+			return noSpace(err)
+		}
 	}
 	r, err := x.w.Reader()
 	if err != nil {
