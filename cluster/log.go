@@ -5,8 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -23,9 +24,31 @@ const (
 	opDelete         = "delete"
 )
 
-// ErrNoQuorum means the log did not acknowledge a write: its outcome is
-// unknown and safe to retry (httpapi answers 503).
-var ErrNoQuorum = errors.New("write log: no quorum")
+// Error is an error of the cluster with the HTTP status and JSON code it
+// is answered with (httpapi asks for them through Status).
+type Error struct {
+	msg    string
+	status int
+	code   string
+}
+
+func (e *Error) Error() string { return e.msg }
+
+// Status is the HTTP status and error code of e.
+func (e *Error) Status() (int, string) { return e.status, e.code }
+
+// Errors of writes through the log.
+var (
+	// ErrNoQuorum means the log did not acknowledge a write: its outcome
+	// is unknown and safe to retry (503).
+	ErrNoQuorum = &Error{"write log: no quorum", http.StatusServiceUnavailable, "no_quorum"}
+	// ErrNotApplied means the log acknowledged a write (it is durable and
+	// will be applied) but this replica did not apply it in time (503).
+	ErrNotApplied = &Error{"write log: not applied here in time", http.StatusServiceUnavailable, "not_applied"}
+	// ErrTooLarge means one document is larger than the log's largest
+	// message (413).
+	ErrTooLarge = &Error{"document larger than the write log's largest message", http.StatusRequestEntityTooLarge, "document_too_large"}
+)
 
 // LogConfig says where the log lives and how it is replicated.
 type LogConfig struct {
@@ -75,39 +98,95 @@ func OpenLog(ctx context.Context, cfg LogConfig) (*Log, error) {
 func (l *Log) Close() { l.nc.Close() }
 
 // Put publishes every document and returns the sequence of the last one,
-// once the stream's quorum acknowledged each.
+// once the stream's quorum acknowledged each. The publishes are
+// asynchronous (one round trip for the whole push, not one per document)
+// and retried until the timeout while the connection fails over to
+// another node: Nats-Msg-Id makes a retry of a stored write a no-op.
 func (l *Log) Put(ctx context.Context, docs []corpus.Document) (uint64, error) {
-	var seq uint64
+	ctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
+	defer cancel()
+	writes := make([]write, 0, len(docs))
 	for _, d := range docs {
 		body, err := json.Marshal(d)
 		if err != nil {
 			return 0, fmt.Errorf("write log: encode %q: %w", d.ID, err)
 		}
-		if seq, err = l.publish(ctx, d.ID, body, ""); err != nil {
-			return 0, err
+		if int64(len(body)) > l.nc.MaxPayload() {
+			return 0, fmt.Errorf("%w: %q is %d bytes, at most %d", ErrTooLarge, d.ID, len(body), l.nc.MaxPayload())
+		}
+		writes = append(writes, write{id: d.ID, body: body})
+	}
+	return l.publishAll(ctx, writes)
+}
+
+// write is one message to log.
+type write struct {
+	id, op string
+	body   []byte
+}
+
+// publishAll publishes writes asynchronously, retrying the failed ones
+// until ctx ends, and returns the highest sequence acknowledged.
+func (l *Log) publishAll(ctx context.Context, writes []write) (uint64, error) {
+	var seq uint64
+	for {
+		failed, last, err := l.publishOnce(ctx, writes)
+		seq = max(seq, last)
+		if len(failed) == 0 {
+			return seq, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("%w: publish %q: %w", ErrNoQuorum, failed[0].id, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+		writes = failed
+	}
+}
+
+// publishOnce publishes writes once; it returns those not acknowledged,
+// with the last error.
+func (l *Log) publishOnce(ctx context.Context, writes []write) (failed []write, seq uint64, err error) {
+	acks := make([]jetstream.PubAckFuture, len(writes))
+	for i, w := range writes {
+		f, perr := l.js.PublishMsgAsync(l.message(w.id, w.body, w.op), jetstream.WithMsgID(msgID(w.id, w.op, w.body)))
+		if perr != nil {
+			failed, err = append(failed, w), perr
+			continue
+		}
+		acks[i] = f
+	}
+	for i, f := range acks {
+		if f == nil {
+			continue
+		}
+		select {
+		case ack := <-f.Ok():
+			seq = max(seq, ack.Sequence)
+		case aerr := <-f.Err():
+			failed, err = append(failed, writes[i]), aerr
+		case <-ctx.Done():
+			failed, err = append(failed, writes[i]), ctx.Err()
 		}
 	}
-	return seq, nil
+	return failed, seq, err
 }
 
 // Delete publishes a tombstone for id and returns its sequence.
 func (l *Log) Delete(ctx context.Context, id string) (uint64, error) {
-	return l.publish(ctx, id, nil, opDelete)
+	ctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
+	defer cancel()
+	return l.publishAll(ctx, []write{{id: id, op: opDelete}})
 }
 
-func (l *Log) publish(ctx context.Context, id string, body []byte, op string) (uint64, error) {
+// message is the log message of one write.
+func (l *Log) message(id string, body []byte, op string) *nats.Msg {
 	msg := nats.NewMsg(Subject(id))
 	msg.Data = body
 	if op != "" {
 		msg.Header.Set(OpHeader, op)
 	}
-	ctx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
-	defer cancel()
-	ack, err := l.js.PublishMsg(ctx, msg, jetstream.WithMsgID(msgID(id, op, body)))
-	if err != nil {
-		return 0, fmt.Errorf("%w: publish %q: %w", ErrNoQuorum, id, err)
-	}
-	return ack.Sequence, nil
+	return msg
 }
 
 // Head is the stream's last sequence.
@@ -126,6 +205,15 @@ func (l *Log) Head(ctx context.Context) (uint64, error) {
 // Subject is the log subject of a document id: one per id, so the stream
 // keeps only its latest version.
 func Subject(id string) string { return LogSubjectPrefix + hex.EncodeToString([]byte(id)) }
+
+// subjectID is the document id of a log subject.
+func subjectID(subject string) (string, error) {
+	b, err := hex.DecodeString(strings.TrimPrefix(subject, LogSubjectPrefix))
+	if err != nil || !strings.HasPrefix(subject, LogSubjectPrefix) {
+		return "", fmt.Errorf("write log: %q is not a document subject", subject)
+	}
+	return string(b), nil
+}
 
 // msgID identifies one version of one document: a retried publish of the
 // same content within the dedupe window is stored once.

@@ -92,6 +92,7 @@ func (c *Cluster) config(node *Node, storeDir string) string {
 	}
 	conf := fmt.Sprintf(`server_name: %s
 listen: 127.0.0.1:%d
+max_payload: 8MB
 jetstream {
   store_dir: %q
   sync_interval: always
