@@ -52,7 +52,7 @@ func newNode(t *testing.T, c *clustertest.Cluster, name string, replicas int) *n
 		t.Fatal(err)
 	}
 	n := &node{t: t, dir: d, cfg: cluster.Config{
-		Log: cluster.LogConfig{URLs: c.URLs(), Node: name, Replicas: replicas, Timeout: 2 * time.Second},
+		Log:       cluster.LogConfig{URLs: c.URLs(), Node: name, Replicas: replicas, Timeout: 2 * time.Second},
 		Advertise: "http://" + name, ApplyTimeout: 5 * time.Second,
 	}}
 	n.start()
