@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -82,16 +83,49 @@ func OpenLog(ctx context.Context, cfg LogConfig) (*Log, error) {
 		nc.Close()
 		return nil, fmt.Errorf("write log: jetstream: %w", err)
 	}
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	if err := ensureStream(ctx, js, cfg.Replicas); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return &Log{nc: nc, js: js, cfg: cfg}, nil
+}
+
+// ensureStream finds the log stream, or creates it, retrying until ctx
+// ends while the JetStream cluster elects its leaders (a node was just
+// killed, the cluster is starting).
+func ensureStream(ctx context.Context, js jetstream.JetStream, replicas int) error {
+	for {
+		err := findOrCreate(ctx, js, replicas)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func findOrCreate(ctx context.Context, js jetstream.JetStream, replicas int) error {
+	actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_, err := js.Stream(actx, LogStream)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("write log: find stream %s: %w", LogStream, err)
+	}
+	_, err = js.CreateOrUpdateStream(actx, jetstream.StreamConfig{
 		Name: LogStream, Subjects: []string{LogSubjectPrefix + ">"},
-		Storage: jetstream.FileStorage, Replicas: cfg.Replicas,
+		Storage: jetstream.FileStorage, Replicas: replicas,
 		MaxMsgsPerSubject: 1, Duplicates: 2 * time.Minute,
 	})
 	if err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("write log: create stream %s: %w", LogStream, err)
+		return fmt.Errorf("write log: create stream %s: %w", LogStream, err)
 	}
-	return &Log{nc: nc, js: js, cfg: cfg}, nil
+	return nil
 }
 
 // Close closes the connection.

@@ -32,6 +32,7 @@ type Config struct {
 	MaxLagTime   time.Duration // how long a ready replica may stay behind; default 5s
 	Batch        int           // log writes applied as one index batch at most; default 512
 	ApplyTimeout time.Duration // how long a write waits to be applied here; default 10s
+	StartTimeout time.Duration // how long Start tries to reach the log; default 60s
 }
 
 func (c Config) withDefaults() Config {
@@ -46,6 +47,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ApplyTimeout <= 0 {
 		c.ApplyTimeout = 10 * time.Second
+	}
+	if c.StartTimeout <= 0 {
+		c.StartTimeout = time.Minute
 	}
 	return c
 }
@@ -75,11 +79,13 @@ type Replica struct {
 // until Close.
 func Start(ctx context.Context, cfg Config, idx Index) (*Replica, error) {
 	cfg = cfg.withDefaults()
-	log, err := OpenLog(ctx, cfg.Log)
+	sctx, cancel := context.WithTimeout(ctx, cfg.StartTimeout)
+	defer cancel()
+	log, err := OpenLog(sctx, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
-	head, err := log.Head(ctx)
+	head, err := startHead(sctx, log)
 	if err != nil {
 		log.Close()
 		return nil, err
@@ -100,6 +106,24 @@ func Start(ctx context.Context, cfg Config, idx Index) (*Replica, error) {
 		r.run(loopCtx)
 	}()
 	return r, nil
+}
+
+// startHead reads the log's head, retrying until ctx ends (leaders are
+// being elected).
+func startHead(ctx context.Context, log *Log) (uint64, error) {
+	for {
+		hctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		head, err := log.Head(hctx)
+		cancel()
+		if err == nil {
+			return head, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // Close stops the apply loop and closes the log connection.

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -79,6 +80,18 @@ type Config struct {
 	// out of searches.
 	Fields []Field `yaml:"fields"`
 
+	// Cluster makes the server a replica of a cluster (docs/SCALING.md):
+	// writes go through a replicated log on NATS JetStream and every
+	// replica applies it. Nothing here is used unless NATS is set.
+	Cluster struct {
+		NATS        []string `yaml:"nats"`         // URLs of the JetStream servers holding the write log
+		Node        string   `yaml:"node"`         // this replica's name, unique in the cluster; default: the host name
+		Advertise   string   `yaml:"advertise"`    // this replica's base URL as its peers reach it (http://HOST:PORT)
+		MaxLag      int      `yaml:"max_lag"`      // log writes a ready replica may be behind, default 1000
+		MaxLagTime  Duration `yaml:"max_lag_time"` // how long a ready replica may stay behind, default 5s
+		LogReplicas int      `yaml:"log_replicas"` // copies of the write log in JetStream, default 3
+	} `yaml:"cluster"`
+
 	Popular struct { // 大家都在搜 on the search page (httpapi.PopularConfig)
 		Seed     []string `yaml:"seed"`      // shown while the query log has too few queries
 		Deny     []string `yaml:"deny"`      // never shown: a query containing one of these
@@ -153,6 +166,7 @@ func (c Config) WithDefaults() Config {
 	r.PerSecond, r.Burst, r.Clients, r.Exempt = h.RateLimit, h.RateBurst, h.RateClients, h.RateExempt
 	p := &c.Popular
 	p.Size, p.MinCount = h.Popular.Size, h.Popular.MinCount
+	c.clusterDefaults()
 	return c
 }
 
@@ -302,4 +316,29 @@ func isDynamic(key string) bool {
 		return true
 	}
 	return false
+}
+
+// Defaults of the cluster keys.
+const (
+	defaultMaxLag      = 1000
+	defaultMaxLagTime  = Duration(5 * time.Second)
+	defaultLogReplicas = 3
+)
+
+func (c *Config) clusterDefaults() {
+	k := &c.Cluster
+	if k.MaxLag <= 0 {
+		k.MaxLag = defaultMaxLag
+	}
+	if k.MaxLagTime <= 0 {
+		k.MaxLagTime = defaultMaxLagTime
+	}
+	if k.LogReplicas <= 0 {
+		k.LogReplicas = defaultLogReplicas
+	}
+	if k.Node == "" && len(k.NATS) > 0 {
+		if h, err := os.Hostname(); err == nil {
+			k.Node = h
+		}
+	}
 }

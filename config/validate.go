@@ -37,6 +37,7 @@ func (c Config) Validate() (warnings []string, err error) {
 	c.checkLimits(&p)
 	c.checkRest(&p)
 	c.checkFields(&p)
+	c.checkCluster(&p)
 	return p.warnings, errors.Join(p.errs...)
 }
 
@@ -247,4 +248,29 @@ func ParseLevel(s string) (slog.Level, error) {
 		return slog.LevelError, nil
 	}
 	return 0, fmt.Errorf("%q, want debug, info, warn or error", s)
+}
+
+// checkCluster validates the cluster keys.
+func (c Config) checkCluster(p *problems) {
+	k := c.Cluster
+	for i, u := range k.NATS {
+		if !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
+			p.bad("cluster.nats[%d] %q: want nats://HOST:PORT or tls://HOST:PORT", i, u)
+		}
+	}
+	if k.Advertise != "" && !strings.HasPrefix(k.Advertise, "http://") && !strings.HasPrefix(k.Advertise, "https://") {
+		p.bad("cluster.advertise %q: want http://HOST:PORT", k.Advertise)
+	}
+	if k.MaxLag < 0 || k.MaxLagTime < 0 {
+		p.bad("cluster.max_lag and cluster.max_lag_time: not negative")
+	}
+	if k.LogReplicas < 0 || k.LogReplicas > 5 {
+		p.bad("cluster.log_replicas %d: 1 to 5 (JetStream's limit)", k.LogReplicas)
+	}
+	if len(k.NATS) == 0 && (k.Node != "" || k.Advertise != "") {
+		p.warn("cluster.node and cluster.advertise do nothing without cluster.nats")
+	}
+	if len(k.NATS) > 0 && k.Advertise == "" {
+		p.warn("cluster.advertise is empty: peers cannot reach this replica (GET /api/cluster lists it without a URL)")
+	}
 }

@@ -33,13 +33,13 @@ func (s *Server) putDocs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	err = s.writer.Put(c.Request.Context(), docs)
+	seq, err := s.put(c.Request.Context(), docs)
 	s.invalidateCache() // even a failed write may have written part
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, gin.H{"indexed": len(docs)})
+	writeJSON(c, http.StatusOK, s.withSeq(c, gin.H{"indexed": len(docs)}, seq))
 }
 
 func (s *Server) readDocs(c *gin.Context) ([]corpus.Document, error) {
@@ -100,13 +100,13 @@ func (s *Server) deleteDoc(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	err = s.writer.Delete(c.Request.Context(), []string{id})
+	seq, err := s.del(c.Request.Context(), []string{id})
 	s.invalidateCache()
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, gin.H{"deleted": id})
+	writeJSON(c, http.StatusOK, s.withSeq(c, gin.H{"deleted": id}, seq))
 }
 
 // invalidateCache empties the searcher's result cache after a write. (A

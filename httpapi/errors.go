@@ -85,11 +85,17 @@ var errorKinds = []struct {
 	{errMethod, http.StatusMethodNotAllowed, "method_not_allowed"},
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},
 	{context.Canceled, http.StatusServiceUnavailable, "canceled"},
+	{errLagging, http.StatusServiceUnavailable, "lagging"},
+	{errNoCluster, http.StatusNotFound, "no_cluster"},
 	{errPanic, http.StatusInternalServerError, "internal"},
 }
 
 // classify returns the status and code for err.
 func classify(err error) (int, string) {
+	var se statusError
+	if errors.As(err, &se) {
+		return se.Status()
+	}
 	for _, k := range errorKinds {
 		if errors.Is(err, k.err) {
 			return k.status, k.code

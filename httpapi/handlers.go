@@ -115,6 +115,15 @@ func (s *Server) stats(c *gin.Context) {
 
 // ready handles GET /readyz: 200 once the index answers.
 func (s *Server) ready(c *gin.Context) {
+	if s.replica != nil {
+		body, ok := s.replica.Readiness()
+		status := http.StatusOK
+		if !ok {
+			status = http.StatusServiceUnavailable
+		}
+		writeJSON(c, status, body)
+		return
+	}
 	if _, err := s.searcher.Stats(c.Request.Context()); err != nil {
 		writeJSON(c, http.StatusServiceUnavailable, gin.H{"status": "not ready", "error": err.Error()})
 		return

@@ -38,6 +38,7 @@ type ndjsonImport struct {
 	c       *gin.Context
 	batch   []corpus.Document
 	indexed int
+	seq     uint64 // of the last batch, on a replica
 	errs    []lineError
 	more    int
 }
@@ -62,7 +63,7 @@ func (s *Server) putNDJSON(c *gin.Context) {
 		fail(c, fmt.Errorf("%w: no documents", errBadBody))
 		return
 	}
-	res := gin.H{"indexed": imp.indexed, "errors": imp.errs}
+	res := s.withSeq(c, gin.H{"indexed": imp.indexed, "errors": imp.errs}, imp.seq)
 	if imp.more > 0 {
 		res["more_errors"] = imp.more
 	}
@@ -109,7 +110,8 @@ func (imp *ndjsonImport) flush() error {
 	if len(imp.batch) == 0 {
 		return nil
 	}
-	err := imp.s.writer.Put(imp.c.Request.Context(), imp.batch)
+	seq, err := imp.s.put(imp.c.Request.Context(), imp.batch)
+	imp.seq = max(imp.seq, seq)
 	imp.s.invalidateCache()
 	if err != nil {
 		return fmt.Errorf("after %d documents: %w", imp.indexed, err)

@@ -23,17 +23,18 @@ func (s *Server) routes(r *gin.Engine) {
 	api := r.Group("/api")
 	read := api.Group("", s.requireSearchKey)
 	query := []gin.HandlerFunc{s.rateLimit, s.requireSearchKey, s.guardQuery, s.limitInFlight}
-	api.GET("/search", append(query, s.search)...)
+	api.GET("/search", append(query, s.awaitMinSeq, s.search)...)
 	read.GET("/stats", s.stats)
 	read.GET("/docs/:id", s.document)
 	api.GET("/docs/:id/related", append(query, s.related)...)
 	api.GET("/suggest", append(query, s.suggest)...)
 	admin := s.requireKey(s.cfg.AdminKey, errWriteDisabled)
-	if s.writer == nil {
+	if s.writer == nil && s.replica == nil {
 		admin = s.requireKey("", errWriteDisabled)
 	}
 	api.POST("/docs", admin, s.putDocs)
 	api.DELETE("/docs/:id", admin, s.deleteDoc)
+	api.GET("/cluster", s.requireKey(s.cfg.AdminKey, errWriteDisabled), s.clusterStatus)
 	api.GET("/analyze", append(query, s.analyze)...)
 	s.adminRoutes(api)
 	s.specRoutes(r)

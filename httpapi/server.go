@@ -176,6 +176,7 @@ type Server struct {
 	cfg       Config
 	searcher  Searcher
 	writer    Writer
+	replica   Replica // nil: not in a cluster
 	admin     Admin
 	gen       func() string
 	router    *gin.Engine
@@ -216,6 +217,7 @@ func (s *Server) dynamic() *Dynamic { return s.dyn.Load() }
 type Deps struct {
 	Searcher   Searcher
 	Writer     Writer
+	Replica    Replica // a cluster replica: writes go through its log (then Writer is unused)
 	Admin      Admin
 	Generation func() string // names the served index generation for /api/stats
 }
@@ -223,7 +225,7 @@ type Deps struct {
 // New builds the service.
 func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, admin: deps.Admin, gen: deps.Generation, drain: newDrain()}
+	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, replica: deps.Replica, admin: deps.Admin, gen: deps.Generation, drain: newDrain()}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
 	s.authFails = newRateLimiter(s.cfg.AuthFailRate, s.cfg.AuthFailBurst, s.cfg.RateClients)
 	if err := s.limiter.setExempt(s.cfg.RateExempt); err != nil {
@@ -243,7 +245,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage)
+	r.Use(withRequestID, s.logRequests, s.metrics.observe, s.recoverJSON, s.currentKeys, s.limitHeaders, s.limitBody, s.guardPage, s.replicaHeaders)
 	// Routes match the escaped path and path parameters are unescaped by
 	// pathParam: a document id holding "/" (news%2F2025%2F1) stays one
 	// segment, and "+" stays "+" (gin's own unescaping is query-style).

@@ -18,6 +18,7 @@ import (
 
 	"github.com/blugelabs/bluge"
 
+	"github.com/wensou/wensou/cluster/clustertest"
 	"github.com/wensou/wensou/indexer"
 )
 
@@ -26,6 +27,7 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	clustertest.RunChildIfAsked() // a JetStream node of cluster_test.go, when asked
 	dir, err := os.MkdirTemp("", "wensou-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -112,15 +114,20 @@ func testAddr(t *testing.T) string {
 
 func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
-	addr := testAddr(t)
+	return startServeAt(t, testAddr(t), args...)
+}
+
+// startServeAt starts `wensou serve` on addr and waits for /readyz 200.
+func startServeAt(t *testing.T, addr string, args ...string) *server {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	cmd.Stdout, cmd.Stderr = io.Discard, serveLog()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	s := &server{cmd: cmd, base: "http://" + addr}
 	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if resp, err := http.Get(s.base + "/readyz"); err == nil {
 			resp.Body.Close()
@@ -130,7 +137,7 @@ func startServe(t *testing.T, args ...string) *server {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("server on %s not ready in 20 s", addr)
+	t.Fatalf("server on %s not ready in 60 s", addr)
 	return nil
 }
 
@@ -281,4 +288,13 @@ func wordHits(t *testing.T, dir, term string) uint64 {
 		}
 	}
 	return it.Aggregations().Count()
+}
+
+// serveLog is where started servers log: nowhere, or the test's stderr
+// with WENSOU_TEST_SERVE_LOG=1 (to see why a server did not get ready).
+func serveLog() io.Writer {
+	if os.Getenv("WENSOU_TEST_SERVE_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
 }

@@ -32,6 +32,9 @@ func serveFlagKeys() []flagKey {
 		{"rate-limit", "rate_limit.per_second"},
 		{"rate-burst", "rate_limit.burst"},
 		{"max-in-flight", "limits.max_in_flight"},
+		{"nats", "cluster.nats"},
+		{"node", "cluster.node"},
+		{"advertise", "cluster.advertise"},
 	}
 }
 

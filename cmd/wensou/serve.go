@@ -56,6 +56,9 @@ closes the index and exits 0.`,
 	f.Float64("rate-limit", 0, "requests per second per client on the query routes (default 10; negative: off)")
 	f.Int("rate-burst", 0, "rate limit bucket size per client (default 50)")
 	f.Int("max-in-flight", 0, "concurrent query requests before 503 overloaded (default 4×CPUs; negative: unbounded)")
+	f.StringArray("nats", nil, "NATS JetStream URL of the cluster's write log (repeatable; docs/SCALING.md): serve as a replica")
+	f.String("node", "", "this replica's name in the cluster (default: the host name)")
+	f.String("advertise", "", "this replica's base URL as its peers reach it, http://HOST:PORT")
 	addAnalysisFlags(cmd, &bcfg)
 	return cmd
 }
@@ -89,7 +92,7 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	}
 
 	b, err := openBackendWith(ctx, backendConfig{
-		dir: c.Index, writable: c.AdminKey != "", serving: true, sources: c.Sources,
+		dir: c.Index, writable: c.AdminKey != "" || len(c.Cluster.NATS) > 0, serving: true, sources: c.Sources,
 		segment: c.Segment(dictCacheDir(), func(err error) { logger.Warn("dictionary cache", "err", err) }),
 	})
 	if err != nil {
@@ -105,9 +108,18 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	go b.follow(ctx, time.Second)
 
 	deps := httpapi.Deps{Searcher: b.engine, Generation: b.readers.Name}
+	rep, err := startReplica(ctx, c, b)
+	if err != nil {
+		return err
+	}
+	if rep != nil {
+		defer rep.Close()
+		deps.Replica = rep
+		logger.Info("cluster: a replica of the write log", "node", c.Cluster.Node, "nats", c.Cluster.NATS)
+	}
 	if c.AdminKey != "" {
 		deps.Admin = b
-		if b.writable != nil { // nil: no good generation to write to (openUnavailable)
+		if b.writable != nil && rep == nil { // nil: no good generation to write to (openUnavailable)
 			deps.Writer = b.writable
 		}
 	}
