@@ -242,3 +242,71 @@ func TestReplicaQuorumLost(t *testing.T) {
 		t.Error("acknowledged documents are not served")
 	}
 }
+
+// title is the stored title of id in the node's index ("" when absent).
+func (n *node) title(id string) string {
+	n.t.Helper()
+	r, release, err := n.x.Readers().Acquire()
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	defer release()
+	it, err := r.Search(context.Background(), bluge.NewTopNSearch(1, bluge.NewTermQuery(id).SetField(indexer.FieldID)))
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	m, err := it.Next()
+	if err != nil || m == nil {
+		return ""
+	}
+	d, err := indexer.LoadDocument(m.VisitStoredFields)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	return d.Title
+}
+
+// TestReplicaRebuildReplaysLog: the rule when a file source and a pushed
+// document share an id — the log wins. A rebuild from files switches in
+// a generation that has applied nothing of the log; the replica replays
+// the whole log onto it, so a pushed version and a delete made through
+// the log stay in force over the files' versions.
+func TestReplicaRebuildReplaysLog(t *testing.T) {
+	c := clustertest.Start(t, 1)
+	n := newNode(t, c, "r", 1)
+	ctx := context.Background()
+	if _, err := n.r.Put(ctx, []corpus.Document{{ID: "shared", Title: "pushed version"}}); err != nil {
+		t.Fatal(err)
+	}
+	seq, err := n.r.Delete(ctx, []string{"seed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := make(chan corpus.Document, 3)
+	files <- corpus.Document{ID: "shared", Title: "file version"}
+	files <- corpus.Document{ID: "seed", Title: "seed again"}
+	files <- corpus.Document{ID: "other", Title: "other"}
+	close(files)
+	if _, _, err := n.dir.Build(ctx, files, plain{}, indexer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if switched, err := n.x.Follow(); !switched || err != nil {
+		t.Fatalf("Follow = %v, %v; want a switch to the rebuilt generation", switched, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, applied := n.x.Applied(); applied >= seq {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := n.title("shared"); got != "pushed version" {
+		t.Errorf("shared id after the rebuild: %q, want the pushed version", got)
+	}
+	if n.has("seed") {
+		t.Error("a document deleted through the log came back with the rebuild")
+	}
+	if !n.has("other") {
+		t.Error("the rebuild's own document is missing")
+	}
+}
