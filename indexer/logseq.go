@@ -111,8 +111,12 @@ func (x *Writable) Applied() (gen string, seq uint64) {
 func (x *Writable) setApplied(seq uint64) error {
 	if x.dir != nil {
 		path := filepath.Join(x.dir.GenPath(x.gen), logSeqFile)
-		if err := writeFileSync(path+tmpSuffix, []byte(strconv.FormatUint(seq, 10)+"\n")); err != nil {
-			return err
+		// Not fsynced: bluge fsynced the batch before, so the sequence
+		// can never be durable ahead of the writes it counts; lost or torn
+		// by a crash, it is behind (or unreadable: 0), and the replica
+		// replays a little more.
+		if err := os.WriteFile(path+tmpSuffix, []byte(strconv.FormatUint(seq, 10)+"\n"), 0o644); err != nil {
+			return fmt.Errorf("record applied log sequence: %w", err)
 		}
 		if err := os.Rename(path+tmpSuffix, path); err != nil {
 			return fmt.Errorf("record applied log sequence: %w", err)
@@ -123,7 +127,7 @@ func (x *Writable) setApplied(seq uint64) error {
 }
 
 // readLogSeq reads generation path's applied log sequence (0 when none
-// was recorded).
+// was recorded or it is unreadable).
 func readLogSeq(path string) (uint64, error) {
 	b, err := os.ReadFile(filepath.Join(path, logSeqFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -133,8 +137,9 @@ func readLogSeq(path string) (uint64, error) {
 		return 0, fmt.Errorf("read %s: %w", logSeqFile, err)
 	}
 	seq, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %s: %q is not a sequence", ErrCorrupt, logSeqFile, b)
+	if err != nil { // torn by a crash: replaying the whole log is harmless
+		slog.Warn("index: the applied log sequence is unreadable; the log will be replayed from the start", "generation", filepath.Base(path), "content", string(b))
+		return 0, nil
 	}
 	return seq, nil
 }

@@ -3,6 +3,8 @@ package indexer
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -61,6 +63,17 @@ func TestApplyLog(t *testing.T) {
 	}
 	if g, seq := x.Applied(); g != gen || seq != 4 {
 		t.Errorf("reopened: %s applied %d, want %s 4", g, seq, gen)
+	}
+	x.Close()
+	if err := os.WriteFile(filepath.Join(d.GenPath(gen), logSeqFile), nil, 0o644); err != nil { // torn by a crash
+		t.Fatal(err)
+	}
+	x, err = d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+	if err != nil {
+		t.Fatalf("an unreadable LOGSEQ must not fail the open: %v", err)
+	}
+	if _, seq := x.Applied(); seq != 0 {
+		t.Errorf("unreadable LOGSEQ: applied %d, want 0 (replay everything)", seq)
 	}
 	x.Close()
 	if _, _, err := d.Build(ctx, feed(testDocs(1, "rebuilt")), plainAnalyzers{}, Options{}); err != nil { // keeps the pushed documents
