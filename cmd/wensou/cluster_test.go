@@ -279,3 +279,111 @@ func docCount(t *testing.T, r *replicaProc) float64 {
 	n, _ := body["documents"].(float64)
 	return n
 }
+
+// TestClusterRebuildDuringPushes: a full rebuild of each replica's data
+// directory while writers push through both replicas. Searches never fail
+// during the switches; once both replicas switched and replayed the log,
+// every acknowledged document is on both and their counts agree.
+func TestClusterRebuildDuringPushes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("rebuilds two indexes under load")
+	}
+	c := clustertest.Start(t, 3)
+	tmp := t.TempDir()
+	old, next := filepath.Join(tmp, "old.jsonl"), filepath.Join(tmp, "new.jsonl")
+	writeJSONL(t, old, "file", 200, "租机")
+	writeJSONL(t, next, "file", 1500, "租机")
+	var reps []*replicaProc
+	var dirs []string
+	for _, name := range []string{"a", "b"} {
+		dir := filepath.Join(tmp, name)
+		runIndexCmd(t, "--index", dir, "--full", old)
+		reps, dirs = append(reps, startReplicaProc(t, c, dir, name)), append(dirs, dir)
+	}
+	stop := make(chan struct{})
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	var failedSearches, searches atomic.Int32
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Add(2)
+		go func() { // a writer
+			defer wg.Done()
+			for p := 0; ; p++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ids := pushUntilAcked(reps, w, p, 5)
+				mu.Lock()
+				for _, id := range ids {
+					acked[id] = true
+				}
+				mu.Unlock()
+			}
+		}()
+		go func() { // a searcher
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				status, _, _, err := adminCall("GET", reps[w].base()+"/api/search?q=%E7%A7%9F%E6%9C%BA&size=1", "")
+				searches.Add(1)
+				if err != nil || status != 200 {
+					failedSearches.Add(1)
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Second)
+	for _, dir := range dirs {
+		runIndexCmd(t, "--index", dir, "--full", next)
+	}
+	time.Sleep(time.Second)
+	close(stop)
+	wg.Wait()
+	for _, r := range reps {
+		waitReady(t, r)
+	}
+	for _, r := range reps {
+		missing := 0
+		for id := range acked {
+			if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/"+id, ""); status != 200 {
+				missing++
+			}
+		}
+		if missing > 0 {
+			t.Errorf("%s lacks %d of %d acknowledged documents after the rebuild", r.base(), missing, len(acked))
+		}
+		if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/file-1499", ""); status != 200 {
+			t.Errorf("%s does not serve the rebuilt generation", r.base())
+		}
+	}
+	ca, cb := docCount(t, reps[0]), docCount(t, reps[1])
+	if ca != cb || ca != float64(len(acked)+1500) {
+		t.Errorf("document counts %v and %v, want both %d", ca, cb, len(acked)+1500)
+	}
+	if failedSearches.Load() > 0 {
+		t.Errorf("%d of %d searches failed during the rebuilds", failedSearches.Load(), searches.Load())
+	}
+	t.Logf("%d documents acknowledged, %d searches during two rebuilds", len(acked), searches.Load())
+}
+
+// waitReady waits for r's /readyz 200 (caught up with the log).
+func waitReady(t *testing.T, r *replicaProc) {
+	t.Helper()
+	var last map[string]any
+	for range 100 {
+		status, body, _, err := adminCall("GET", r.base()+"/readyz", "")
+		if err == nil && status == 200 {
+			return
+		}
+		last = body
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s not ready: %v", r.base(), last)
+}
