@@ -78,6 +78,7 @@ var errorKinds = []struct {
 	{errTextLong, http.StatusBadRequest, "text_too_long"},
 	{indexer.ErrNoSpace, http.StatusInsufficientStorage, "insufficient_storage"},
 	{indexer.ErrNoGoodGeneration, http.StatusServiceUnavailable, "index_unavailable"},
+	{indexer.ErrCorrupt, http.StatusServiceUnavailable, "index_damaged"},
 	{indexer.ErrBusy, http.StatusConflict, "busy"},
 	{indexer.ErrNoSources, http.StatusConflict, "no_sources"},
 	{search.ErrNotFound, http.StatusNotFound, "not_found"},

@@ -31,6 +31,7 @@ func TestWriteFailureStatus(t *testing.T) {
 		{fmt.Errorf("document 0: %w", corpus.ErrBadID), 400, "bad_id"},
 		{fmt.Errorf("document 0: %w", corpus.ErrDateRange), 400, "bad_date"},
 		{context.DeadlineExceeded, 503, "timeout"},
+		{fmt.Errorf("search: %w: decoding panicked", indexer.ErrCorrupt), 503, "index_damaged"},
 	}
 	client := &http.Client{Timeout: 5 * time.Second}
 	for _, tt := range tests {

@@ -43,7 +43,8 @@ func (g *generation) release() {
 type Readers struct {
 	mu   sync.Mutex
 	cur  *generation
-	down error // why there is no reader yet (UnavailableReaders)
+	down error  // why there is no reader yet (UnavailableReaders)
+	dmg  damage // a search's report of damaged bytes (damage.go)
 }
 
 // UnavailableReaders holds no reader yet: Acquire returns reason until a
@@ -151,14 +152,24 @@ func (d *Dir) Refresh(h *Readers) (bool, error) {
 // Watch refreshes h from d every interval until ctx ends, logging switches
 // and errors (the old generation keeps serving on error).
 func (d *Dir) Watch(ctx context.Context, h *Readers, interval time.Duration) {
-	poll(ctx, interval, func() (bool, error) { return d.Refresh(h) }, h.Name)
+	poll(ctx, interval, func() (bool, error) {
+		if fell, err := d.fallBack(h); fell || err != nil {
+			return fell, err
+		}
+		return d.Refresh(h)
+	}, h.Name)
 }
 
 // Watch follows the data directory's CURRENT every interval until ctx
 // ends (see Follow); an in-memory Writable has nothing to follow.
 func (x *Writable) Watch(ctx context.Context, interval time.Duration) {
 	if x.dir != nil {
-		poll(ctx, interval, x.Follow, x.readers.Name)
+		poll(ctx, interval, func() (bool, error) {
+			if fell, err := x.fallBack(); fell || err != nil {
+				return fell, err
+			}
+			return x.Follow()
+		}, x.readers.Name)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -20,6 +22,28 @@ import (
 // the old generation.
 type Readers interface {
 	Acquire() (r *bluge.Reader, release func(), err error)
+}
+
+// damageReporter is told of a search that failed on what may be damaged
+// bytes (indexer.Readers: it verifies the generation again and falls back
+// to the last good one when it is damaged).
+type damageReporter interface {
+	ReportDamage(err error)
+}
+
+// guard, deferred, turns a panic (bluge decoding damaged bytes: an index
+// out of range in a segment) into an error wrapping indexer.ErrCorrupt,
+// and reports it to the readers when they take reports.
+func (e *Engine) guard(what string, err *error) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	*err = fmt.Errorf("%w: %s panicked: %v", indexer.ErrCorrupt, what, p)
+	slog.Error("search: panic; the served generation will be verified again", "what", what, "panic", p, "stack", string(debug.Stack()))
+	if d, ok := e.readers.(damageReporter); ok {
+		d.ReportDamage(*err)
+	}
 }
 
 // Config tunes an Engine. The zero value means defaults.
@@ -147,8 +171,14 @@ func (e *Engine) validate(req *Request) error {
 // when it is done. A request answered before under the same reader and
 // analysis comes from the result cache (Config.Cache); its Took is the
 // time of the lookup. The result is shared with the cache: callers must
-// not change it.
-func (e *Engine) Search(ctx context.Context, req Request) (*Result, error) {
+// not change it. Damaged index bytes that make the decoding panic fail
+// the search with an error wrapping indexer.ErrCorrupt (see guard).
+func (e *Engine) Search(ctx context.Context, req Request) (res *Result, err error) {
+	defer e.guard("search", &err)
+	return e.search(ctx, req)
+}
+
+func (e *Engine) search(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
 	if err := e.validate(&req); err != nil {
 		return nil, err

@@ -61,7 +61,8 @@ func (t *facetTable) count(kind string) uint64 {
 var ErrNotFound = errors.New("document not found")
 
 // Document returns the stored document with id.
-func (e *Engine) Document(ctx context.Context, id string) (corpus.Document, error) {
+func (e *Engine) Document(ctx context.Context, id string) (d corpus.Document, err error) {
+	defer e.guard("document", &err)
 	r, release, err := e.readers.Acquire()
 	if err != nil {
 		return corpus.Document{}, fmt.Errorf("document %s: %w", id, err)
