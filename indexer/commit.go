@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -173,15 +174,19 @@ func Memory(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt O
 	return w, n, nil
 }
 
-// Open opens a reader on the served generation of d.
+// Open opens a reader on the served generation of d, after verifying it
+// (VerifyGeneration): the base of an incremental run, a re-analysis, and
+// where a rebuild copies pushed documents from. When CURRENT names a
+// damaged generation, the newest good one is opened instead, logged; with
+// none good the error wraps ErrNoGoodGeneration (ErrNoGeneration when
+// there is none at all).
 func (d *Dir) Open() (*bluge.Reader, string, error) {
-	name, err := d.Current()
+	r, name, problems, err := openGood(d, func(n string) (*bluge.Reader, error) { return d.openCountedReader(d.GenPath(n)) })
 	if err != nil {
 		return nil, "", err
 	}
-	r, err := openReader(d.GenPath(name))
-	if err != nil {
-		return nil, "", fmt.Errorf("open generation %s: %w", name, err)
+	if len(problems) > 0 {
+		slog.Error("index: reading an older generation", "generation", name, "problems", joinErrors(problems))
 	}
 	return r, name, nil
 }

@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"context"
 	"errors"
 	"os"
 	"testing"
@@ -70,5 +71,46 @@ func TestDamageReportFallsBack(t *testing.T) {
 		if d.bad.get(cur) == nil {
 			t.Errorf("writable=%v: %s not remembered as bad", writable, cur)
 		}
+	}
+}
+
+// TestRunsOverDamagedCurrent: a run whose base (CURRENT) is damaged reads
+// the newest good generation instead, never panics and never copies
+// damaged bytes: an incremental run, a re-analysis and a full rebuild all
+// succeed.
+func TestRunsOverDamagedCurrent(t *testing.T) {
+	runs := []struct {
+		name string
+		run  func(d *Dir) error
+		want uint64
+	}{
+		{"incremental", func(d *Dir) error {
+			_, _, err := d.Update(context.Background(), feed(testDocs(2, "inc")), plainAnalyzers{}, Options{})
+			return err
+		}, 2}, // an incremental run deletes what its sources no longer hold
+		{"re-analysis", func(d *Dir) error {
+			_, _, err := d.Reanalyze(context.Background(), plainAnalyzers{}, Options{})
+			return err
+		}, 3},
+		{"full rebuild", func(d *Dir) error {
+			_, _, err := d.Build(context.Background(), feed(testDocs(4, "full")), plainAnalyzers{}, Options{})
+			return err
+		}, 4},
+	}
+	for _, tt := range runs {
+		d, _, cur := twoGenerations(t)
+		flipInPlace(t, genFiles(t, d, cur, segmentExt)[0], 100)
+		if err := tt.run(d); err != nil {
+			t.Errorf("%s over a damaged CURRENT: %v", tt.name, err)
+			continue
+		}
+		h, err := d.OpenReaders()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, h); n != tt.want {
+			t.Errorf("%s: %d documents, want %d", tt.name, n, tt.want)
+		}
+		h.Close()
 	}
 }
