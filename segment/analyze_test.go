@@ -54,6 +54,15 @@ var analyzeTable = []analyzeCase{
 		pinyinQuery: nil,
 	},
 	{
+		name:        "traditional converted word by word",
+		text:        "乾隆年間", // per character 乾 is 干: the word stays 乾隆
+		index:       []string{"乾隆年间", "+乾隆", "+年间"},
+		query:       []string{"乾隆年间"},
+		bigrams:     []string{"乾隆", "隆年", "年间"},
+		pinyin:      []string{"qianlongnianjian", "+qlnj", "+qianlong", "+ql", "+nianjian", "+nj", "+longnian", "+ln"},
+		pinyinQuery: nil,
+	},
+	{
 		name:        "full width latin",
 		text:        "ＰＲＯ版",
 		index:       []string{"pro", "版"},
@@ -224,6 +233,12 @@ func tokenError(s *Segmenter, text string, bounds []bool, tok *analysis.Token, w
 		return fmt.Errorf("bad term %q", tok.Term)
 	case first && tok.PositionIncr != 1:
 		return fmt.Errorf("first token has PositionIncr %d", tok.PositionIncr)
+	case wordLike && s.norm.cutsPhrase([]byte(text), tok.Start, tok.End):
+		// A token cutting a word converted as a word (轉乾 of 轉乾坤)
+		// holds the word's conversion, not its own (转乾, not 转干).
+		if got := s.norm.inContext([]byte(text), tok.Start, tok.End); got != string(tok.Term) {
+			return fmt.Errorf("%q in context normalises to %q, term %q", text[tok.Start:tok.End], got, tok.Term)
+		}
 	case wordLike && s.Normalize(text[tok.Start:tok.End]) != string(tok.Term):
 		return fmt.Errorf("Normalize(%q) = %q, term %q", text[tok.Start:tok.End], s.Normalize(text[tok.Start:tok.End]), tok.Term)
 	}

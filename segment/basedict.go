@@ -44,7 +44,7 @@ func baseKey() [32]byte {
 // process: the dictionary is constant data of the binary, so every
 // Segmenter without a cache file shares one build (0.5–1 s, ~30 MB).
 var builtBase = sync.OnceValues(func() (*lexicon, error) {
-	n, err := newNormalizer(tsCharacters)
+	n, err := newNormalizer(tsCharacters, tsPhrases)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func BenchmarkNew(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) { benchmarkNew(b, bc.cfg) })
 	}
 	b.Run("build", func(b *testing.B) {
-		n, err := newNormalizer(tsCharacters)
+		n, err := newNormalizer(tsCharacters, tsPhrases)
 		if err != nil {
 			b.Fatal(err)
 		}

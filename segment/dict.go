@@ -14,6 +14,8 @@ import (
 var (
 	//go:embed dict/TSCharacters.txt
 	tsCharacters string
+	//go:embed dict/TSPhrases.txt
+	tsPhrases string
 	//go:embed dict/domain.txt
 	domainDict string
 	//go:embed dict/synonyms.txt

@@ -8,7 +8,7 @@ import (
 
 func testNormalizer(t *testing.T) *normalizer {
 	t.Helper()
-	n, err := newNormalizer(tsCharacters)
+	n, err := newNormalizer(tsCharacters, tsPhrases)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,11 @@
 // # Normalisation
 //
 // Terms are built from a normalised copy of the text (see
-// Segmenter.Normalize): Traditional → Simplified rune by rune (OpenCC's
-// TSCharacters, first candidate, then the variant fold 帐 → 账),
+// Segmenter.Normalize): Traditional → Simplified word by word where
+// OpenCC's TSPhrases lists the word (乾隆 stays 乾隆; only phrases whose
+// forms have as many runes, so each rune still maps to one), then rune by
+// rune (OpenCC's TSCharacters, first candidate, then the variant fold 帐 →
+// 账),
 // full-width → half-width (ASCII range and the ideographic space), lower
 // case, latin diacritics and combining marks removed, and 零 → 0 only in the
 // zero collocations where both are written (零首付, 零元, 零利息, 零押金, 零门槛 …;

@@ -60,7 +60,7 @@ func tell(report func(error), err error) {
 
 // lexBuildVersion changes whenever buildLexicon would build other arrays
 // from the same words, so that cache files of the old code are not used.
-const lexBuildVersion = 1
+const lexBuildVersion = 2 // 2: phrase-level Traditional → Simplified (TSPhrases)
 
 // lexKey hashes the inputs of a build from the base file with digest and
 // the user entries.

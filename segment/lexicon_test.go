@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite dict/zh_s.words.gz from gse's z
 // the user words and the domain pack (normalised) with LoadDictStr, then
 // the embedded zh_s. It is the reference the lexicon must match.
 func gseReference(user string) (*gse.Segmenter, error) {
-	n, err := newNormalizer(tsCharacters)
+	n, err := newNormalizer(tsCharacters, tsPhrases)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func TestBaseWords(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("dict/zh_s.words.gz (%d words) is not gse's zh_s (%d words): run go generate ./segment", len(got), len(want))
 	}
-	n, err := newNormalizer(tsCharacters)
+	n, err := newNormalizer(tsCharacters, tsPhrases)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package segment
 import (
 	"bufio"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,7 +40,13 @@ type folded struct {
 
 // normalizer holds the immutable folding tables of a Segmenter.
 type normalizer struct {
-	ts        map[rune]rune // Traditional → Simplified (+ variant folds), all runes
+	ts       map[rune]rune // Traditional → Simplified (+ variant folds), all runes
+	variants map[rune]rune // the variant folds alone (applied to phrase outputs)
+	// phrases are OpenCC's TSPhrases whose Simplified form has as many
+	// runes as the Traditional one, by first rune, longest first: a word
+	// converts as a word (乾隆 stays 乾隆, where 乾 alone is 干), rune for
+	// rune, so every chunk still maps one original rune.
+	phrases   map[rune][]phrase
 	zeroTails []string
 	// dense is ts for denseLo <= r < denseHi (the CJK blocks), 0 = unchanged:
 	// an array index instead of a map lookup per character.
@@ -48,8 +55,12 @@ type normalizer struct {
 
 const denseLo, denseHi = 0x3400, 0xA000
 
-// newNormalizer builds the folding tables from OpenCC's TSCharacters text.
-func newNormalizer(tsText string) (*normalizer, error) {
+// phrase is one Traditional word and its Simplified runes.
+type phrase struct{ from, to []rune }
+
+// newNormalizer builds the folding tables from OpenCC's TSCharacters and
+// TSPhrases texts.
+func newNormalizer(tsText, phraseText string) (*normalizer, error) {
 	ts, err := parseTSCharacters(tsText)
 	if err != nil {
 		return nil, err
@@ -62,13 +73,98 @@ func newNormalizer(tsText string) (*normalizer, error) {
 		ts[from] = to
 	}
 	resolveChains(ts)
-	n := &normalizer{ts: ts, zeroTails: strings.Fields(zeroTails), dense: make([]rune, denseHi-denseLo)}
+	n := &normalizer{ts: ts, variants: variants, zeroTails: strings.Fields(zeroTails), dense: make([]rune, denseHi-denseLo)}
 	for from, to := range ts {
 		if denseLo <= from && from < denseHi {
 			n.dense[from-denseLo] = to
 		}
 	}
+	phrases, err := parseTSPhrases(phraseText, variants)
+	if err != nil {
+		return nil, err
+	}
+	n.phrases = n.stablePhrases(phrases)
 	return n, nil
+}
+
+// parseTSPhrases reads OpenCC's TSPhrases.txt ("繁體詞	简体词 [简…]"),
+// keeping the first candidate of the phrases whose forms have as many
+// runes, with the variant folds applied to the Simplified form.
+func parseTSPhrases(data string, variants map[rune]rune) ([]phrase, error) {
+	var out []phrase
+	sc := bufio.NewScanner(strings.NewReader(data))
+	for line := 1; sc.Scan(); line++ {
+		from, to, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			continue
+		}
+		f, t := []rune(from), []rune(strings.Fields(to + " ")[0])
+		if len(f) < 2 || !utf8.ValidString(sc.Text()) {
+			return nil, fmt.Errorf("TSPhrases line %d: malformed %q", line, sc.Text())
+		}
+		if len(f) != len(t) {
+			continue
+		}
+		for i, r := range t {
+			if v, ok := variants[r]; ok {
+				t[i] = v
+			}
+		}
+		out = append(out, phrase{from: f, to: t})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read TSPhrases: %w", err)
+	}
+	return out, nil
+}
+
+// stablePhrases indexes the phrases by first rune, longest first, keeping
+// only those whose Simplified form normalises to itself (so that
+// normalising twice changes nothing), until none is dropped.
+func (n *normalizer) stablePhrases(all []phrase) map[rune][]phrase {
+	for {
+		n.phrases = map[rune][]phrase{}
+		for _, p := range all {
+			n.phrases[p.from[0]] = append(n.phrases[p.from[0]], p)
+		}
+		for _, ps := range n.phrases {
+			slices.SortStableFunc(ps, func(a, b phrase) int { return len(b.from) - len(a.from) })
+		}
+		kept := all[:0:0]
+		for _, p := range all {
+			if string(n.fold([]byte(string(p.to))).norm) == string(p.to) {
+				kept = append(kept, p)
+			}
+		}
+		if len(kept) == len(all) {
+			return n.phrases
+		}
+		all = kept
+	}
+}
+
+// phraseAt returns the phrase that the original text starts with (its
+// first rune r already decoded), or nil.
+func (n *normalizer) phraseAt(r rune, text []byte) *phrase {
+	ps := n.phrases[r]
+	for i := range ps {
+		if hasRunes(text, ps[i].from) {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
+// hasRunes reports whether text starts with runes.
+func hasRunes(text []byte, runes []rune) bool {
+	for _, r := range runes {
+		got, size := utf8.DecodeRune(text)
+		if got != r {
+			return false
+		}
+		text = text[size:]
+	}
+	return true
 }
 
 // resolveChains makes every target final (薴 → 苧 → 苎 becomes 薴 → 苎), so
@@ -175,6 +271,12 @@ func (n *normalizer) fold(text []byte) *folded {
 	for i := 0; i < len(text); {
 		start := i
 		r, size := utf8.DecodeRune(text[i:])
+		if n.phrases[r] != nil {
+			if p := n.phraseAt(r, text[i:]); p != nil {
+				i = f.addPhrase(text, i, p)
+				continue
+			}
+		}
 		out := n.foldRune(r, buf[:0])
 		i += size
 		if len(out) == 0 && len(f.chunks) > 0 { // combining mark: merge
@@ -195,6 +297,19 @@ func (n *normalizer) fold(text []byte) *folded {
 		f.add(i, need)
 	}
 	return f
+}
+
+// addPhrase appends the Simplified runes of phrase p, which the original
+// text has at i, one chunk per original rune, and returns the end of the
+// phrase in the original.
+func (f *folded) addPhrase(text []byte, i int, p *phrase) int {
+	for _, o := range p.to {
+		_, size := utf8.DecodeRune(text[i:])
+		i += size
+		f.norm = utf8.AppendRune(f.norm, o)
+		f.add(i, 0)
+	}
+	return i
 }
 
 // add closes a chunk ending at origEnd; need is the byte length of a zero

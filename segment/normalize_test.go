@@ -1,6 +1,9 @@
 package segment
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestNormalize(t *testing.T) {
 	s := testSegmenter(t)
@@ -22,11 +25,40 @@ func TestNormalize(t *testing.T) {
 		{"lǜ", "lv"},
 		{"a\xffb", "a\uFFFDb"},
 		{"\u0301网", "网"},
+		// Traditional → Simplified word by word (TSPhrases), then rune by rune
+		{"乾隆", "乾隆"},
+		{"乾隆年間", "乾隆年间"},
+		{"乾", "干"},
+		{"乾燥", "干燥"},
+		{"清乾隆帝", "清乾隆帝"},
+		{"一目瞭然", "一目了然"},
+		{"瞭", "瞭"},
+		{"乾隆乾隆", "乾隆乾隆"},
+		{"乾\u0301隆", "干隆"},
 	}
 	for _, tt := range tests {
 		if got := s.Normalize(tt.in); got != tt.want {
 			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestPhrasesKeepOffsets: a converted word maps rune for rune, so the
+// analyzer's tokens over it still slice the original text exactly.
+func TestPhrasesKeepOffsets(t *testing.T) {
+	s := testSegmenter(t)
+	text := "清朝乾隆年間，一目瞭然的帳戶"
+	f := s.norm.fold([]byte(text))
+	if got, want := string(f.norm), "清朝乾隆年间,一目了然的账户"; got != want {
+		t.Fatalf("fold = %q, want %q", got, want)
+	}
+	for ns := 0; ns < len(f.norm); {
+		_, size := utf8.DecodeRune(f.norm[ns:])
+		_, _, os, oe := f.span(ns, ns+size)
+		if !utf8.ValidString(text[os:oe]) || utf8.RuneCountInString(text[os:oe]) != 1 {
+			t.Errorf("rune at %d maps to %q, want one original rune", ns, text[os:oe])
+		}
+		ns += size
 	}
 }
 
@@ -75,4 +107,37 @@ func TestSimplifyIsFinal(t *testing.T) {
 			t.Errorf("simplify(%c) = %c, want %c", c.from, got, c.want)
 		}
 	}
+}
+
+// cutsPhrase reports whether [start, end) of text cuts a word that fold
+// converts as a word (TSPhrases): it holds part of one, not all of it.
+func (n *normalizer) cutsPhrase(text []byte, start, end int) bool {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		if p := n.phraseAt(r, text[i:]); p != nil {
+			pe := i + len(string(p.from))
+			if i < end && start < pe && (i < start || end < pe) {
+				return true
+			}
+			i = pe
+			continue
+		}
+		i += size
+	}
+	return false
+}
+
+// inContext is the normalised form of text[start:end] within the whole
+// text's normalisation.
+func (n *normalizer) inContext(text []byte, start, end int) string {
+	f := n.fold(text)
+	var out []byte
+	prevNorm, prevOrig := 0, 0
+	for _, c := range f.chunks {
+		if prevOrig >= start && int(c.origEnd) <= end {
+			out = append(out, f.norm[prevNorm:c.normEnd]...)
+		}
+		prevNorm, prevOrig = int(c.normEnd), int(c.origEnd)
+	}
+	return string(out)
 }

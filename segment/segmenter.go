@@ -27,7 +27,7 @@ func New(cfg Config) (*Segmenter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	norm, err := newNormalizer(tsCharacters)
+	norm, err := newNormalizer(tsCharacters, tsPhrases)
 	if err != nil {
 		return nil, fmt.Errorf("segment: %w", err)
 	}
@@ -119,8 +119,8 @@ func (s *Segmenter) IsStop(term string) bool {
 }
 
 // Normalize returns the normalised form of text used for terms:
-// Traditional → Simplified per character (OpenCC TSCharacters, first
-// candidate; then 帐 → 账), full-width → half-width, lower case, latin
+// Traditional → Simplified by word where OpenCC's TSPhrases lists it, else
+// per character (OpenCC TSCharacters, first candidate; then 帐 → 账), full-width → half-width, lower case, latin
 // diacritics removed (é → e, ü → v), combining marks dropped, 零 → 0 in the
 // zero collocations (零首付 → 0首付). It is not capped.
 func (s *Segmenter) Normalize(text string) string {
