@@ -47,6 +47,7 @@ type normalizer struct {
 	// converts as a word (乾隆 stays 乾隆, where 乾 alone is 干), rune for
 	// rune, so every chunk still maps one original rune.
 	phrases   map[rune][]phrase
+	starts    []uint64 // bit r-denseLo: a phrase starts with r (no map lookup per rune)
 	zeroTails []string
 	// dense is ts for denseLo <= r < denseHi (the CJK blocks), 0 = unchanged:
 	// an array index instead of a map lookup per character.
@@ -84,7 +85,24 @@ func newNormalizer(tsText, phraseText string) (*normalizer, error) {
 		return nil, err
 	}
 	n.phrases = n.stablePhrases(phrases)
+	n.starts = make([]uint64, (denseHi-denseLo+63)/64)
+	for r := range n.phrases {
+		if denseLo <= r && r < denseHi {
+			n.starts[(r-denseLo)/64] |= 1 << ((r - denseLo) % 64)
+		}
+	}
 	return n, nil
+}
+
+// startsPhrase reports whether a phrase starts with r.
+func (n *normalizer) startsPhrase(r rune) bool {
+	if denseLo <= r && r < denseHi {
+		if n.starts == nil { // while stablePhrases builds the table
+			return n.phrases[r] != nil
+		}
+		return n.starts[(r-denseLo)/64]&(1<<((r-denseLo)%64)) != 0
+	}
+	return n.phrases[r] != nil
 }
 
 // parseTSPhrases reads OpenCC's TSPhrases.txt ("繁體詞	简体词 [简…]"),
@@ -271,7 +289,7 @@ func (n *normalizer) fold(text []byte) *folded {
 	for i := 0; i < len(text); {
 		start := i
 		r, size := utf8.DecodeRune(text[i:])
-		if n.phrases[r] != nil {
+		if n.startsPhrase(r) {
 			if p := n.phraseAt(r, text[i:]); p != nil {
 				i = f.addPhrase(text, i, p)
 				continue
