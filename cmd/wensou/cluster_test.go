@@ -212,13 +212,7 @@ func TestClusterAcknowledgedNeverLost(t *testing.T) {
 		t.Fatalf("%d documents acknowledged, want at least %d", len(acked), writers*pushes*perPush)
 	}
 	for _, r := range reps {
-		missing := 0
-		for id := range acked {
-			if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/"+id, ""); status != 200 {
-				missing++
-			}
-		}
-		if missing > 0 {
+		if missing := missingOn(r, acked); missing > 0 {
 			t.Errorf("%s lacks %d of %d acknowledged documents", r.base(), missing, len(acked))
 		}
 	}
@@ -227,6 +221,17 @@ func TestClusterAcknowledgedNeverLost(t *testing.T) {
 		t.Errorf("document counts %v and %v, want both %d", ca, cb, len(acked)+5)
 	}
 	t.Logf("%d documents acknowledged through %d kills", len(acked), kills.Load())
+}
+
+// missingOn counts the ids that replica r does not serve.
+func missingOn(r *replicaProc, ids map[string]bool) int {
+	missing := 0
+	for id := range ids {
+		if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/"+id, ""); status != 200 {
+			missing++
+		}
+	}
+	return missing
 }
 
 // pushUntilAcked pushes one batch of ids to alternating replicas until one
@@ -350,13 +355,7 @@ func TestClusterRebuildDuringPushes(t *testing.T) {
 		waitReady(t, r)
 	}
 	for _, r := range reps {
-		missing := 0
-		for id := range acked {
-			if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/"+id, ""); status != 200 {
-				missing++
-			}
-		}
-		if missing > 0 {
+		if missing := missingOn(r, acked); missing > 0 {
 			t.Errorf("%s lacks %d of %d acknowledged documents after the rebuild", r.base(), missing, len(acked))
 		}
 		if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/file-1499", ""); status != 200 {
