@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,7 @@ type Config struct {
 	Batch        int           // log writes applied as one index batch at most; default 512
 	ApplyTimeout time.Duration // how long a write waits to be applied here; default 10s
 	StartTimeout time.Duration // how long Start tries to reach the log; default 60s
+	Ship         *ShipConfig   // nil: generations are not followed (ship.go)
 }
 
 func (c Config) withDefaults() Config {
@@ -50,6 +52,11 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StartTimeout <= 0 {
 		c.StartTimeout = time.Minute
+	}
+	if c.Ship != nil && c.Ship.Client == nil {
+		ship := *c.Ship
+		ship.Client = &http.Client{Timeout: 10 * time.Minute}
+		c.Ship = &ship
 	}
 	return c
 }
@@ -103,6 +110,11 @@ func Start(ctx context.Context, cfg Config, idx Index) (*Replica, error) {
 	}
 	go func() {
 		defer close(r.done)
+		if cfg.Ship != nil {
+			shipped := make(chan struct{})
+			go func() { defer close(shipped); r.followGenerations(loopCtx) }()
+			defer func() { <-shipped }()
+		}
 		r.run(loopCtx)
 	}()
 	return r, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -25,6 +26,13 @@ type Replica interface {
 	Readiness() (body any, ready bool)
 	// Status is the body of GET /api/cluster.
 	Status(ctx context.Context) (any, error)
+}
+
+// Shipper serves the files of shipped generations (indexer.Dir.ShipFile):
+// manifest.json and the files it lists. An unknown generation or file is
+// an error wrapping fs.ErrNotExist.
+type Shipper interface {
+	ShipFile(gen, file string) (*os.File, error)
 }
 
 // statusError is an error that knows its HTTP status and JSON code (the
@@ -114,6 +122,38 @@ func (s *Server) awaitMinSeq(c *gin.Context) {
 		c.Writer.Header()[seqHeader] = []string{strconv.FormatUint(s.replica.Applied(), 10)}
 	}
 	c.Next()
+}
+
+// shippedManifest handles GET /internal/generations/:gen/manifest.json.
+func (s *Server) shippedManifest(c *gin.Context) { s.shipped(c, c.Param("gen"), indexerManifest) }
+
+// shippedFile handles GET /internal/generations/:gen/files/:path, with
+// Range requests (a peer resumes a cut download).
+func (s *Server) shippedFile(c *gin.Context) { s.shipped(c, c.Param("gen"), c.Param("path")) }
+
+// indexerManifest is the manifest's name in a shipped generation.
+const indexerManifest = "manifest.json"
+
+func (s *Server) shipped(c *gin.Context, gen, file string) {
+	if s.shipper == nil {
+		fail(c, errNoCluster)
+		return
+	}
+	f, err := s.shipper.ShipFile(gen, file)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if file != indexerManifest {
+		c.Header("Content-Type", "application/octet-stream")
+	}
+	http.ServeContent(c.Writer, c.Request, file, st.ModTime(), f)
 }
 
 // clusterStatus handles GET /api/cluster (admin key).

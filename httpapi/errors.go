@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
@@ -82,6 +83,7 @@ var errorKinds = []struct {
 	{indexer.ErrBusy, http.StatusConflict, "busy"},
 	{indexer.ErrNoSources, http.StatusConflict, "no_sources"},
 	{search.ErrNotFound, http.StatusNotFound, "not_found"},
+	{fs.ErrNotExist, http.StatusNotFound, "not_found"},
 	{errNoRoute, http.StatusNotFound, "no_route"},
 	{errMethod, http.StatusMethodNotAllowed, "method_not_allowed"},
 	{context.DeadlineExceeded, http.StatusServiceUnavailable, "timeout"},

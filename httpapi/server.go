@@ -177,6 +177,7 @@ type Server struct {
 	searcher  Searcher
 	writer    Writer
 	replica   Replica // nil: not in a cluster
+	shipper   Shipper // nil: no generations to ship
 	admin     Admin
 	gen       func() string
 	router    *gin.Engine
@@ -218,6 +219,7 @@ type Deps struct {
 	Searcher   Searcher
 	Writer     Writer
 	Replica    Replica // a cluster replica: writes go through its log (then Writer is unused)
+	Shipper    Shipper // serves shipped generations to peers (/internal/generations/...)
 	Admin      Admin
 	Generation func() string // names the served index generation for /api/stats
 }
@@ -225,7 +227,7 @@ type Deps struct {
 // New builds the service.
 func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, replica: deps.Replica, admin: deps.Admin, gen: deps.Generation, drain: newDrain()}
+	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, replica: deps.Replica, shipper: deps.Shipper, admin: deps.Admin, gen: deps.Generation, drain: newDrain()}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
 	s.authFails = newRateLimiter(s.cfg.AuthFailRate, s.cfg.AuthFailBurst, s.cfg.RateClients)
 	if err := s.limiter.setExempt(s.cfg.RateExempt); err != nil {

@@ -223,3 +223,68 @@ func (m Manifest) lists(file string) bool {
 	}
 	return false
 }
+
+// IncomingPath is where a generation fetched from a peer is written before
+// Install (a temporary directory: a killed fetch is cleaned up at the next
+// open, like a half-built generation).
+func (d *Dir) IncomingPath(gen string) string {
+	return filepath.Join(d.path, "incoming-"+filepath.Base(gen)+tmpSuffix)
+}
+
+// originFile names, in a generation installed from a peer, where it came
+// from (ServedOrigin).
+const originFile = "ORIGIN"
+
+// Install makes the fetched generation at src (IncomingPath) a generation
+// of d under the next local name, records logSeq as its applied log
+// sequence and origin as where it came from, verifies it, and switches
+// CURRENT to it. A generation that does not verify is refused and removed;
+// what was served stays served.
+func (d *Dir) Install(src string, logSeq uint64, origin string) (string, error) {
+	if err := writeFileSync(filepath.Join(src, logSeqFile), []byte(fmt.Sprintf("%d\n", logSeq))); err != nil {
+		return "", err
+	}
+	if err := writeFileSync(filepath.Join(src, originFile), []byte(origin+"\n")); err != nil {
+		return "", err
+	}
+	if err := os.Remove(filepath.Join(src, ManifestFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("install: %w", err)
+	}
+	if err := verifyGeneration(src, 1, false); err != nil {
+		return "", errors.Join(fmt.Errorf("install: refused: %w", err), os.RemoveAll(src))
+	}
+	unlock, err := d.Lock()
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	name, err := d.nextName()
+	if err != nil {
+		return "", err
+	}
+	prev, _ := d.Current() // none yet: nothing to keep for rollback
+	if err := os.Rename(src, d.GenPath(name)); err != nil {
+		return "", fmt.Errorf("install %s: %w", name, err)
+	}
+	if err := syncDir(d.path); err != nil {
+		return "", err
+	}
+	if err := d.switchTo(name); err != nil {
+		return "", err
+	}
+	return name, d.prune(prev)
+}
+
+// ServedOrigin is the origin Install recorded in the served generation (""
+// for a generation built here).
+func (d *Dir) ServedOrigin() (string, error) {
+	name, err := d.Current()
+	if err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(filepath.Join(d.GenPath(name), originFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	return strings.TrimSpace(string(b)), err
+}

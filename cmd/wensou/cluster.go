@@ -8,6 +8,7 @@ import (
 	"github.com/wensou/wensou/cluster"
 	"github.com/wensou/wensou/config"
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
 )
 
 // startReplica joins the cluster c configures (nil without cluster.nats):
@@ -20,10 +21,14 @@ func startReplica(ctx context.Context, c config.Config, b *backend) (*replicaAPI
 	if b.writable == nil {
 		return nil, errors.New("cluster: no good index generation to apply the write log to (run `wensou index` first)")
 	}
-	r, err := cluster.Start(ctx, cluster.Config{
+	cfg := cluster.Config{
 		Log:       cluster.LogConfig{URLs: k.NATS, Node: k.Node, Replicas: k.LogReplicas},
 		Advertise: k.Advertise, MaxLag: k.MaxLag, MaxLagTime: k.MaxLagTime.D(),
-	}, b.writable)
+	}
+	if b.dir != nil && c.AdminKey != "" { // peers fetch with the admin key
+		cfg.Ship = &cluster.ShipConfig{Dir: b.dir, Key: c.AdminKey}
+	}
+	r, err := cluster.Start(ctx, cfg, b.writable)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
@@ -67,4 +72,34 @@ type readiness struct {
 	Applied    uint64 `json:"applied"`
 	Head       uint64 `json:"head"`
 	Generation string `json:"generation"`
+}
+
+// publishTo is where `wensou index` publishes the generation it built.
+type publishTo struct {
+	nats            []string
+	advertise, node string
+	replicas        int
+}
+
+// publishGeneration ships generation name of d and names it in the
+// cluster's KV key current, for the other replicas to fetch from the
+// server at advertise (which serves d). It returns what was published.
+func publishGeneration(ctx context.Context, p publishTo, d *indexer.Dir, name string) (string, error) {
+	if p.advertise == "" {
+		return "", errors.New("publish: cluster.advertise (--advertise) must name the server that serves this data directory")
+	}
+	m, err := d.Ship(name)
+	if err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	log, err := cluster.OpenLog(ctx, cluster.LogConfig{URLs: p.nats, Node: p.node + " (index)", Replicas: p.replicas})
+	if err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	defer log.Close()
+	cur := cluster.Current{Gen: name, Sources: []string{p.advertise}, LogSeq: m.LogSeq, Docs: m.DocCount}
+	if err := log.PublishCurrent(ctx, cur); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s from %s (%d documents, log_seq %d)", name, p.advertise, m.DocCount, m.LogSeq), nil
 }

@@ -43,6 +43,7 @@ type indexRun struct {
 	out      io.Writer // the summary
 	progress *progress // nil: none (--json)
 	fields   map[string]corpus.FieldType
+	cluster  publishTo // where to publish the generation built (none without cluster.nats)
 }
 
 func newIndexCmd() *cobra.Command {
@@ -74,6 +75,8 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 	fl.IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
 	addCrawlFlags(fl, &f.crawl)
 	fl.String("user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
+	fl.StringArray("nats", nil, "NATS JetStream URL of the cluster (repeatable): publish the generation built for the other replicas to fetch")
+	fl.String("advertise", "", "base URL of the server that serves this data directory (http://HOST:PORT): where replicas fetch the generation")
 	cmd.AddCommand(newRollbackCmd())
 	return cmd
 }
@@ -87,7 +90,8 @@ func newIndexRun(load func() (config.Config, []string, error), args []string, ou
 	for _, w := range warnings {
 		slog.Warn("configuration", "warning", w)
 	}
-	run := indexRun{dir: c.Index, userDict: c.Dictionaries.UserDict, sources: args, out: out, fields: c.FieldTypes()}
+	run := indexRun{dir: c.Index, userDict: c.Dictionaries.UserDict, sources: args, out: out, fields: c.FieldTypes(),
+		cluster: publishTo{nats: c.Cluster.NATS, advertise: c.Cluster.Advertise, replicas: c.Cluster.LogReplicas, node: c.Cluster.Node}}
 	if len(run.sources) == 0 {
 		run.sources = c.Sources
 	}
@@ -146,6 +150,7 @@ type summary struct {
 	Bytes      int64          `json:"bytes"`
 	Seconds    float64        `json:"seconds"`
 	Generation string         `json:"generation"`
+	Published  string         `json:"published,omitempty"` // the generation as published to the cluster
 	SkipList   []indexer.Skip `json:"skipped_sources,omitempty"`
 	// Duplicates are the articles of this run dropped as another form of
 	// one kept (the same title and text), with the one kept.
@@ -197,6 +202,9 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	if hasURL(run.sources) {
 		st := crawler.Stats()
 		s.Crawl = &st
+	}
+	if err == nil && len(run.cluster.nats) > 0 {
+		s.Published, err = publishGeneration(ctx, run.cluster, d, name)
 	}
 	if err != nil {
 		s.Errors, s.Error = 1, err.Error()

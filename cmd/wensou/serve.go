@@ -115,6 +115,9 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	if rep != nil {
 		defer rep.Close()
 		deps.Replica = rep
+		if b.dir != nil {
+			deps.Shipper = b.dir
+		}
 		logger.Info("cluster: a replica of the write log", "node", c.Cluster.Node, "nats", c.Cluster.NATS)
 	}
 	if c.AdminKey != "" {

@@ -1,0 +1,273 @@
+package cluster
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wensou/wensou/indexer"
+)
+
+// Generation shipping: a builder freezes the generation it built
+// (indexer.Dir.Ship) and names it in the KV bucket GenBucket under
+// CurrentKey, with the URLs of the servers that serve its files
+// (GET /internal/generations/{gen}/...); the other replicas fetch it,
+// verify every size and SHA-256, install it and replay the log from its
+// log_seq + 1.
+const (
+	GenBucket  = "WENSOU_GENERATIONS"
+	CurrentKey = "current"
+)
+
+// Current is the value of the KV key CurrentKey.
+type Current struct {
+	Gen     string   `json:"gen"`     // the generation's name on its sources
+	Sources []string `json:"sources"` // base URLs serving its files
+	LogSeq  uint64   `json:"log_seq"`
+	Docs    uint64   `json:"doc_count"`
+}
+
+// Fetch downloads generation gen from the first of sources that serves it
+// whole into dir (created; removed again on failure): the manifest, then
+// every file it lists, each checked against its size and SHA-256 as it is
+// written. A source whose manifest or file fails is abandoned for the next;
+// the error names what each source did wrong.
+func Fetch(ctx context.Context, client *http.Client, sources []string, key, gen, dir string) (indexer.Manifest, error) {
+	var errs []error
+	for _, src := range sources {
+		m, err := fetchFrom(ctx, client, strings.TrimRight(src, "/"), key, gen, dir)
+		if err == nil {
+			return m, nil
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", src, err))
+		if rerr := os.RemoveAll(dir); rerr != nil {
+			errs = append(errs, rerr)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return indexer.Manifest{}, fmt.Errorf("fetch generation %s: %w", gen, errors.Join(errs...))
+}
+
+// ErrBadTransfer means a fetched file did not match its manifest.
+var ErrBadTransfer = errors.New("shipped file does not match the manifest")
+
+func fetchFrom(ctx context.Context, client *http.Client, base, key, gen, dir string) (indexer.Manifest, error) {
+	var m indexer.Manifest
+	prefix := base + "/internal/generations/" + url.PathEscape(gen)
+	body, err := get(ctx, client, prefix+"/manifest.json", key)
+	if err != nil {
+		return m, err
+	}
+	err = json.NewDecoder(io.LimitReader(body, 16<<20)).Decode(&m)
+	body.Close()
+	if err != nil {
+		return m, fmt.Errorf("manifest: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return m, err
+	}
+	for _, f := range m.Files {
+		if f.Path == "" || strings.ContainsAny(f.Path, `/\`) || f.Path == "." || f.Path == ".." {
+			return m, fmt.Errorf("%w: manifest lists %q", ErrBadTransfer, f.Path)
+		}
+		if err := fetchFile(ctx, client, prefix+"/files/"+url.PathEscape(f.Path), key, filepath.Join(dir, f.Path), f); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
+
+// fetchFile writes one shipped file to path, checking size and SHA-256.
+func fetchFile(ctx context.Context, client *http.Client, u, key, path string, want indexer.ShipEntry) error {
+	body, err := get(ctx, client, u, key)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, h), io.LimitReader(body, want.Size+1))
+	err = errors.Join(err, out.Sync(), out.Close())
+	if err != nil {
+		return fmt.Errorf("%s: %w", want.Path, err)
+	}
+	if sum := hex.EncodeToString(h.Sum(nil)); n != want.Size || sum != want.SHA256 {
+		return fmt.Errorf("%w: %s is %d bytes, sha256 %s; the manifest says %d bytes, %s", ErrBadTransfer, want.Path, n, sum, want.Size, want.SHA256)
+	}
+	return nil
+}
+
+func get(ctx context.Context, client *http.Client, u, key string) (io.ReadCloser, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return resp.Body, nil
+}
+
+// generations opens (or creates) the KV bucket of shipped generations.
+func (l *Log) generations(ctx context.Context) (jetstream.KeyValue, error) {
+	kv, err := l.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: GenBucket, Storage: jetstream.FileStorage, Replicas: l.cfg.Replicas, History: 5,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("generations bucket: %w", err)
+	}
+	return kv, nil
+}
+
+// PublishCurrent names cur as the generation every replica should serve:
+// a compare-and-set of the KV key CurrentKey on the revision read just
+// before, so two builders publishing at once do not both win silently.
+func (l *Log) PublishCurrent(ctx context.Context, cur Current) error {
+	kv, err := l.generations(ctx)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(cur)
+	if err != nil {
+		return err
+	}
+	e, err := kv.Get(ctx, CurrentKey)
+	switch {
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+		_, err = kv.Create(ctx, CurrentKey, b)
+	case err == nil:
+		_, err = kv.Update(ctx, CurrentKey, b, e.Revision())
+	}
+	if err != nil {
+		return fmt.Errorf("publish generation %s: %w", cur.Gen, err)
+	}
+	return nil
+}
+
+// Installer is the data directory a replica installs fetched generations
+// into (an *indexer.Dir).
+type Installer interface {
+	IncomingPath(gen string) string
+	Install(src string, logSeq uint64, origin string) (string, error)
+	ServedOrigin() (string, error)
+}
+
+// ShipConfig lets a replica follow the generations builders publish.
+type ShipConfig struct {
+	Dir    Installer
+	Key    string       // the admin key peers ask for
+	Client *http.Client // default: one with a 10-minute timeout
+}
+
+// followGenerations watches CurrentKey until ctx ends and installs every
+// generation published by another server; a failed fetch is retried from
+// the sources every retryShip while the old generation keeps serving.
+func (r *Replica) followGenerations(ctx context.Context) {
+	for ctx.Err() == nil {
+		if err := r.watchCurrent(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("cluster: watching published generations; retrying", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(retryShip):
+		}
+	}
+}
+
+// retryShip is the pause before a failed fetch or watch is tried again.
+const retryShip = 2 * time.Second
+
+func (r *Replica) watchCurrent(ctx context.Context) error {
+	kv, err := r.log.generations(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := kv.Watch(ctx, CurrentKey)
+	if err != nil {
+		return fmt.Errorf("watch %s: %w", CurrentKey, err)
+	}
+	defer func() {
+		if err := w.Stop(); err != nil {
+			slog.Debug("cluster: stop watch", "err", err)
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e, ok := <-w.Updates():
+			if !ok {
+				return errors.New("watch closed")
+			}
+			if e == nil || e.Operation() != jetstream.KeyValuePut {
+				continue // nil: the initial values are all delivered
+			}
+			var cur Current
+			if err := json.Unmarshal(e.Value(), &cur); err != nil {
+				slog.Warn("cluster: published generation is not JSON", "err", err)
+				continue
+			}
+			for r.install(ctx, cur) != nil && ctx.Err() == nil {
+				select {
+				case <-ctx.Done():
+				case <-time.After(retryShip):
+				}
+			}
+		}
+	}
+}
+
+// install fetches and installs cur unless this replica serves it already
+// (it was built here, or installed before).
+func (r *Replica) install(ctx context.Context, cur Current) error {
+	s := r.cfg.Ship
+	origin := cur.origin()
+	for _, src := range cur.Sources {
+		if r.cfg.Advertise != "" && strings.TrimRight(src, "/") == strings.TrimRight(r.cfg.Advertise, "/") {
+			return nil // built here
+		}
+	}
+	if served, err := s.Dir.ServedOrigin(); err == nil && served == origin {
+		return nil
+	}
+	dir := s.Dir.IncomingPath(cur.Gen)
+	m, err := Fetch(ctx, s.Client, cur.Sources, s.Key, cur.Gen, dir)
+	if err != nil {
+		slog.Error("cluster: fetching a published generation failed; the served one stays", "gen", cur.Gen, "err", err)
+		return err
+	}
+	name, err := s.Dir.Install(dir, m.LogSeq, origin)
+	if err != nil {
+		slog.Error("cluster: a fetched generation was refused; the served one stays", "gen", cur.Gen, "err", err)
+		return err
+	}
+	slog.Info("cluster: installed a published generation", "gen", cur.Gen, "as", name, "documents", m.DocCount, "log_seq", m.LogSeq)
+	return nil
+}
+
+// origin identifies a published generation across replicas.
+func (c Current) origin() string { return strings.Join(c.Sources, ",") + "#" + c.Gen }

@@ -1,0 +1,140 @@
+package cluster_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wensou/wensou/cluster"
+	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
+)
+
+// shipServer serves d's shipped generations as wensou serve does
+// (GET /internal/generations/{gen}/manifest.json and /files/{path}).
+func shipServer(t *testing.T, d *indexer.Dir, key string) *httptest.Server {
+	t.Helper()
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+key {
+			http.Error(w, "key", http.StatusForbidden)
+			return
+		}
+		rest, ok := strings.CutPrefix(r.URL.Path, "/internal/generations/")
+		gen, file, _ := strings.Cut(rest, "/")
+		file = strings.TrimPrefix(file, "files/")
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		f, err := d.ShipFile(gen, file)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
+		st, _ := f.Stat()
+		http.ServeContent(w, r, file, st.ModTime(), f)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// builtDir is a data directory with one generation of n documents.
+func builtDir(t *testing.T, n int) (*indexer.Dir, string) {
+	t.Helper()
+	d, err := indexer.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan corpus.Document, n)
+	for _, doc := range docs("shipped", n) {
+		ch <- doc
+	}
+	close(ch)
+	name, _, err := d.Build(context.Background(), ch, plain{}, indexer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, name
+}
+
+// TestFetchVerifiesAndInstalls: a generation fetched from a source whose
+// file does not match the manifest is refused (the next source is tried);
+// a good one installs under the next local name, with its log sequence
+// and origin, and is served.
+func TestFetchVerifiesAndInstalls(t *testing.T) {
+	const key = "k"
+	good, gen := builtDir(t, 30)
+	m, err := good.Ship(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, badGen := builtDir(t, 30)
+	bm, err := bad.Ship(badGen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seg string
+	for _, f := range bm.Files {
+		if strings.HasSuffix(f.Path, ".seg") {
+			seg = filepath.Join(bad.Path(), "ships", badGen, f.Path)
+		}
+	}
+	b, err := os.ReadFile(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(seg, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	goodURL, badURL := shipServer(t, good, key).URL, shipServer(t, bad, key).URL
+	ctx := context.Background()
+	dst, _ := builtDir(t, 3) // the replica's own generation
+	dir := dst.IncomingPath(gen)
+
+	if _, err := cluster.Fetch(ctx, http.DefaultClient, []string{badURL}, key, gen, dir); !errors.Is(err, cluster.ErrBadTransfer) {
+		t.Fatalf("fetch of a corrupt file: %v, want ErrBadTransfer", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused fetch left %s behind", dir)
+	}
+	if _, err := cluster.Fetch(ctx, http.DefaultClient, []string{goodURL}, "wrong", gen, dir); err == nil {
+		t.Error("fetch with a wrong key succeeded")
+	}
+	got, err := cluster.Fetch(ctx, http.DefaultClient, []string{badURL, goodURL}, key, gen, dir)
+	if err != nil || got.DocCount != m.DocCount {
+		t.Fatalf("fetch falling over to the good source: %+v, %v", got, err)
+	}
+	name, err := dst.Install(dir, 42, "origin-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := dst.Current(); cur != name {
+		t.Errorf("CURRENT %s, want the installed %s", cur, name)
+	}
+	if o, _ := dst.ServedOrigin(); o != "origin-1" {
+		t.Errorf("ServedOrigin %q", o)
+	}
+	x, err := dst.OpenWritable(analyzers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if g, seq := x.Applied(); g != name || seq != 42 {
+		t.Errorf("installed generation %s applied %d, want %s 42", g, seq, name)
+	}
+	r, release, err := x.Readers().Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	if n, _ := r.Count(); n != 30 {
+		t.Errorf("installed generation holds %d documents, want 30", n)
+	}
+}
