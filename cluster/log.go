@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -94,10 +95,13 @@ func OpenLog(ctx context.Context, cfg LogConfig) (*Log, error) {
 // ends while the JetStream cluster elects its leaders (a node was just
 // killed, the cluster is starting).
 func ensureStream(ctx context.Context, js jetstream.JetStream, replicas int) error {
-	for {
+	for try := 0; ; try++ {
 		err := findOrCreate(ctx, js, replicas)
 		if err == nil {
 			return nil
+		}
+		if try%20 == 0 {
+			slog.Warn("cluster: the write log is not reachable yet; retrying", "err", err)
 		}
 		select {
 		case <-ctx.Done():

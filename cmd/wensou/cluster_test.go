@@ -386,3 +386,67 @@ func waitReady(t *testing.T, r *replicaProc) {
 	}
 	t.Fatalf("%s not ready: %v", r.base(), last)
 }
+
+// TestClusterShipsGenerations: `wensou index --nats --advertise` on one
+// replica's data directory publishes the generation it built; the other
+// replica fetches it over HTTP, verifies it, installs it and serves it,
+// keeps applying pushes, and stays ready throughout.
+func TestClusterShipsGenerations(t *testing.T) {
+	c := clustertest.Start(t, 3)
+	tmp := t.TempDir()
+	old, next := filepath.Join(tmp, "old.jsonl"), filepath.Join(tmp, "new.jsonl")
+	writeJSONL(t, old, "file", 20, "租机")
+	writeJSONL(t, next, "file", 300, "租机")
+	var reps []*replicaProc
+	var dirs []string
+	for _, name := range []string{"a", "b"} {
+		dir := filepath.Join(tmp, name)
+		runIndexCmd(t, "--index", dir, "--full", old)
+		r := startReplicaProc(t, c, dir, name)
+		reps, dirs = append(reps, r), append(dirs, dir)
+	}
+	a, b := reps[0], reps[1]
+	if status, body, _, err := adminCall("POST", a.base()+"/api/docs", `{"id":"pushed","title":"推送","body":"推送的正文"}`); err != nil || status != 200 {
+		t.Fatalf("push: %d %v %v", status, body, err)
+	}
+	sum := runIndexCmd(t, "--index", dirs[0], "--full", next, "--nats", c.URLs()[0], "--advertise", a.base())
+	if !strings.Contains(sum.Published, sum.Generation) {
+		t.Fatalf("summary %+v does not say the generation was published", sum)
+	}
+	for _, r := range reps { // a follows its own CURRENT, b fetches
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/file-299", ""); status == 200 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	for _, r := range reps {
+		waitReady(t, r)
+		for _, id := range []string{"file-299", "file-0", "pushed"} {
+			if status, _, _, _ := adminCall("GET", r.base()+"/api/docs/"+id, ""); status != 200 {
+				t.Errorf("%s lacks %s after the shipped generation", r.base(), id)
+			}
+		}
+	}
+	if ca, cb := docCount(t, a), docCount(t, b); ca != 301 || cb != 301 {
+		t.Errorf("document counts %v and %v, want 301 on both", ca, cb)
+	}
+	status, body, _, err := adminCall("POST", b.base()+"/api/docs", `{"id":"after","title":"之后","body":"之后的正文"}`)
+	if err != nil || status != 200 {
+		t.Fatalf("push after the switch: %d %v %v", status, body, err)
+	}
+	seq := int(body["seq"].(float64))
+	start := time.Now()
+	for {
+		status, body, _, _ := adminCall("GET", fmt.Sprintf("%s/api/search?q=之后的正文&min_seq=%d", a.base(), seq), "")
+		if status == 200 && body["total"] != 0.0 {
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("the push after the switch is not searchable on a: %d %v", status, body)
+		}
+	}
+	t.Logf("a push on b was searchable on a after %v", time.Since(start).Round(time.Millisecond))
+}
