@@ -37,10 +37,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 echo "== go test"
-go test -count=1 ./...
+go test -count=1 -timeout 20m ./... # cmd/wensou runs real processes for ~6 min on 2 busy cores
 
 echo "== go test -race (concurrency-sensitive packages)"
-go test -count=1 -race ./indexer/... ./search/... ./cluster/...
+go test -count=1 -timeout 20m -race ./indexer/... ./search/... ./cluster/...
 
 # Fuzz smoke: every fuzz target in the module, one at a time (go test takes
 # one -fuzz target per run), for FUZZTIME each (default 10s; FUZZTIME=0
