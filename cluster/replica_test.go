@@ -195,9 +195,13 @@ func TestReplicaReadiness(t *testing.T) {
 	c := clustertest.Start(t, 1)
 	log := openLog(t, c, 1)
 	ctx := context.Background()
-	head, err := log.Put(ctx, docs("pre", 3000))
-	if err != nil {
-		t.Fatal(err)
+	var head uint64
+	all := docs("pre", 3000)
+	for i := 0; i < len(all); i += 250 { // each push within the log's 2 s timeout, even under -race
+		var err error
+		if head, err = log.Put(ctx, all[i:i+250]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	n := newNode(t, c, "late", 1)
 	if st, ready := n.r.Ready(); ready || st.State != "catching_up" || st.Head != head {
