@@ -39,6 +39,20 @@ func startReplicaProc(t *testing.T, c *clustertest.Cluster, dir, node string) *r
 	return p
 }
 
+// twoReplicas indexes src into two data directories, a and b, and starts
+// a replica on each.
+func twoReplicas(t *testing.T, c *clustertest.Cluster, tmp, src string) ([]*replicaProc, []string) {
+	t.Helper()
+	var reps []*replicaProc
+	var dirs []string
+	for _, name := range []string{"a", "b"} {
+		dir := filepath.Join(tmp, name)
+		runIndexCmd(t, "--index", dir, "--full", src)
+		reps, dirs = append(reps, startReplicaProc(t, c, dir, name)), append(dirs, dir)
+	}
+	return reps, dirs
+}
+
 // start runs the replica and waits for /readyz 200 (caught up).
 func (p *replicaProc) start() {
 	p.t.Helper()
@@ -101,12 +115,7 @@ func TestClusterReplicas(t *testing.T) {
 	tmp := t.TempDir()
 	src := filepath.Join(tmp, "seed.jsonl")
 	writeJSONL(t, src, "seed", 10, "租机")
-	var reps []*replicaProc
-	for _, name := range []string{"a", "b"} {
-		dir := filepath.Join(tmp, name)
-		runIndexCmd(t, "--index", dir, "--full", src)
-		reps = append(reps, startReplicaProc(t, c, dir, name))
-	}
+	reps, _ := twoReplicas(t, c, tmp, src)
 	a, b := reps[0], reps[1]
 
 	status, body, _, err := adminCall("POST", a.base()+"/api/docs", `{"id":"pushed-1","title":"刚推送的注销指南","body":"网贷账户注销的步骤。"}`)
@@ -180,12 +189,7 @@ func TestClusterAcknowledgedNeverLost(t *testing.T) {
 	tmp := t.TempDir()
 	src := filepath.Join(tmp, "seed.jsonl")
 	writeJSONL(t, src, "seed", 5, "租机")
-	var reps []*replicaProc
-	for _, name := range []string{"a", "b"} {
-		dir := filepath.Join(tmp, name)
-		runIndexCmd(t, "--index", dir, "--full", src)
-		reps = append(reps, startReplicaProc(t, c, dir, name))
-	}
+	reps, _ := twoReplicas(t, c, tmp, src)
 	const writers, pushes, perPush = 4, 125, 10 // at least 5,000 documents
 	var mu sync.Mutex
 	acked := map[string]bool{}
@@ -298,13 +302,7 @@ func TestClusterRebuildDuringPushes(t *testing.T) {
 	old, next := filepath.Join(tmp, "old.jsonl"), filepath.Join(tmp, "new.jsonl")
 	writeJSONL(t, old, "file", 200, "租机")
 	writeJSONL(t, next, "file", 1500, "租机")
-	var reps []*replicaProc
-	var dirs []string
-	for _, name := range []string{"a", "b"} {
-		dir := filepath.Join(tmp, name)
-		runIndexCmd(t, "--index", dir, "--full", old)
-		reps, dirs = append(reps, startReplicaProc(t, c, dir, name)), append(dirs, dir)
-	}
+	reps, dirs := twoReplicas(t, c, tmp, old)
 	stop := make(chan struct{})
 	var mu sync.Mutex
 	acked := map[string]bool{}
@@ -397,14 +395,7 @@ func TestClusterShipsGenerations(t *testing.T) {
 	old, next := filepath.Join(tmp, "old.jsonl"), filepath.Join(tmp, "new.jsonl")
 	writeJSONL(t, old, "file", 20, "租机")
 	writeJSONL(t, next, "file", 300, "租机")
-	var reps []*replicaProc
-	var dirs []string
-	for _, name := range []string{"a", "b"} {
-		dir := filepath.Join(tmp, name)
-		runIndexCmd(t, "--index", dir, "--full", old)
-		r := startReplicaProc(t, c, dir, name)
-		reps, dirs = append(reps, r), append(dirs, dir)
-	}
+	reps, dirs := twoReplicas(t, c, tmp, old)
 	a, b := reps[0], reps[1]
 	if status, body, _, err := adminCall("POST", a.base()+"/api/docs", `{"id":"pushed","title":"推送","body":"推送的正文"}`); err != nil || status != 200 {
 		t.Fatalf("push: %d %v %v", status, body, err)
