@@ -75,7 +75,7 @@ func OpenLog(ctx context.Context, cfg LogConfig) (*Log, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
-	nc, err := nats.Connect(joinURLs(cfg.URLs), nats.Name("wensou "+cfg.Node), nats.MaxReconnects(-1))
+	nc, err := nats.Connect(strings.Join(cfg.URLs, ","), nats.Name("wensou "+cfg.Node), nats.MaxReconnects(-1))
 	if err != nil {
 		return nil, fmt.Errorf("write log: connect: %w", err)
 	}
@@ -263,15 +263,4 @@ func msgID(id, op string, body []byte) string {
 	h.Write([]byte{0})
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-func joinURLs(urls []string) string {
-	out := ""
-	for i, u := range urls {
-		if i > 0 {
-			out += ","
-		}
-		out += u
-	}
-	return out
 }

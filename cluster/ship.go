@@ -82,7 +82,7 @@ func fetchFrom(ctx context.Context, client *http.Client, base, key, gen, dir str
 		return m, err
 	}
 	for _, f := range m.Files {
-		if f.Path == "" || strings.ContainsAny(f.Path, `/\`) || f.Path == "." || f.Path == ".." {
+		if !indexer.PlainName(f.Path) {
 			return m, fmt.Errorf("%w: manifest lists %q", ErrBadTransfer, f.Path)
 		}
 		if err := fetchFile(ctx, client, prefix+"/files/"+url.PathEscape(f.Path), key, filepath.Join(dir, f.Path), f); err != nil {

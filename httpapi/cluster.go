@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
 )
 
 // Replica is a cluster replica (package cluster, behind an adapter in
@@ -125,14 +126,11 @@ func (s *Server) awaitMinSeq(c *gin.Context) {
 }
 
 // shippedManifest handles GET /internal/generations/:gen/manifest.json.
-func (s *Server) shippedManifest(c *gin.Context) { s.shipped(c, c.Param("gen"), indexerManifest) }
+func (s *Server) shippedManifest(c *gin.Context) { s.shipped(c, c.Param("gen"), indexer.ManifestFile) }
 
 // shippedFile handles GET /internal/generations/:gen/files/:path, with
 // Range requests (a peer resumes a cut download).
 func (s *Server) shippedFile(c *gin.Context) { s.shipped(c, c.Param("gen"), c.Param("path")) }
-
-// indexerManifest is the manifest's name in a shipped generation.
-const indexerManifest = "manifest.json"
 
 func (s *Server) shipped(c *gin.Context, gen, file string) {
 	if s.shipper == nil {
@@ -150,7 +148,7 @@ func (s *Server) shipped(c *gin.Context, gen, file string) {
 		fail(c, err)
 		return
 	}
-	if file != indexerManifest {
+	if file != indexer.ManifestFile {
 		c.Header("Content-Type", "application/octet-stream")
 	}
 	http.ServeContent(c.Writer, c.Request, file, st.ModTime(), f)

@@ -202,7 +202,7 @@ func readManifest(dir string) (Manifest, error) {
 // not a plain file name, or a generation that does not exist, is an error
 // wrapping fs.ErrNotExist.
 func (d *Dir) ShipFile(gen, file string) (*os.File, error) {
-	if file == "" || strings.ContainsAny(file, `/\`) || file == "." || file == ".." {
+	if !PlainName(file) {
 		return nil, fmt.Errorf("ship %s: %q: %w", gen, file, fs.ErrNotExist)
 	}
 	m, err := d.Ship(gen)
@@ -213,6 +213,12 @@ func (d *Dir) ShipFile(gen, file string) (*os.File, error) {
 		return nil, fmt.Errorf("ship %s: %s is not shipped: %w", gen, file, fs.ErrNotExist)
 	}
 	return os.Open(filepath.Join(d.path, shipsDir, gen, file))
+}
+
+// PlainName reports whether name is a file name without a directory: what
+// a shipped generation's files are called.
+func PlainName(name string) bool {
+	return name != "" && name != "." && name != ".." && !strings.ContainsAny(name, `/\`)
 }
 
 func (m Manifest) lists(file string) bool {
