@@ -41,6 +41,13 @@ type node struct {
 // a replica on it.
 func newNode(t *testing.T, c *clustertest.Cluster, name string, replicas int) *node {
 	t.Helper()
+	return newNodeWith(t, c, name, replicas, "")
+}
+
+// newNodeWith is newNode following published generations when key (the
+// admin key holders ask for) is set.
+func newNodeWith(t *testing.T, c *clustertest.Cluster, name string, replicas int, key string) *node {
+	t.Helper()
 	d, err := indexer.OpenDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +62,9 @@ func newNode(t *testing.T, c *clustertest.Cluster, name string, replicas int) *n
 		Log:       cluster.LogConfig{URLs: c.URLs(), Node: name, Replicas: replicas, Timeout: 2 * time.Second},
 		Advertise: "http://" + name, ApplyTimeout: 5 * time.Second,
 	}}
+	if key != "" {
+		n.cfg.Ship = &cluster.ShipConfig{Dir: d, Key: key}
+	}
 	n.start()
 	t.Cleanup(n.stop)
 	return n

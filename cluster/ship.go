@@ -35,24 +35,45 @@ const (
 // Current is the value of the KV key CurrentKey.
 type Current struct {
 	Gen     string   `json:"gen"`     // the generation's name on its sources
-	Sources []string `json:"sources"` // base URLs serving its files
+	Sources []string `json:"sources"` // base URLs of the builder's server
 	LogSeq  uint64   `json:"log_seq"`
 	Docs    uint64   `json:"doc_count"`
+	// Peers are the replicas that installed the generation since, each
+	// serving it under its own local name (with the log writes it has
+	// applied on top: its manifest's log_seq says how far).
+	Peers []Holder `json:"peers,omitempty"`
 }
 
-// Fetch downloads generation gen from the first of sources that serves it
-// whole into dir (created; removed again on failure): the manifest, then
-// every file it lists, each checked against its size and SHA-256 as it is
-// written. A source whose manifest or file fails is abandoned for the next;
-// the error names what each source did wrong.
-func Fetch(ctx context.Context, client *http.Client, sources []string, key, gen, dir string) (indexer.Manifest, error) {
+// Holder is a server that serves a generation's files, and the name it
+// serves them under.
+type Holder struct {
+	URL string `json:"url"`
+	Gen string `json:"gen"`
+}
+
+// holders lists where cur can be fetched from: the builder's server first,
+// then the peers that installed it.
+func (c Current) holders() []Holder {
+	hs := make([]Holder, 0, len(c.Sources)+len(c.Peers))
+	for _, src := range c.Sources {
+		hs = append(hs, Holder{URL: src, Gen: c.Gen})
+	}
+	return append(hs, c.Peers...)
+}
+
+// Fetch downloads a generation from the first of from that serves it whole
+// into dir (created; removed again on failure): the manifest, then every
+// file it lists, each checked against its size and SHA-256 as it is
+// written. A holder whose manifest or file fails (refused, cut off,
+// corrupt) is abandoned for the next; the error names what each did wrong.
+func Fetch(ctx context.Context, client *http.Client, from []Holder, key, dir string) (indexer.Manifest, error) {
 	var errs []error
-	for _, src := range sources {
-		m, err := fetchFrom(ctx, client, strings.TrimRight(src, "/"), key, gen, dir)
+	for _, h := range from {
+		m, err := fetchFrom(ctx, client, strings.TrimRight(h.URL, "/"), key, h.Gen, dir)
 		if err == nil {
 			return m, nil
 		}
-		errs = append(errs, fmt.Errorf("%s: %w", src, err))
+		errs = append(errs, fmt.Errorf("%s (%s): %w", h.URL, h.Gen, err))
 		if rerr := os.RemoveAll(dir); rerr != nil {
 			errs = append(errs, rerr)
 		}
@@ -60,7 +81,10 @@ func Fetch(ctx context.Context, client *http.Client, sources []string, key, gen,
 			break
 		}
 	}
-	return indexer.Manifest{}, fmt.Errorf("fetch generation %s: %w", gen, errors.Join(errs...))
+	if len(from) == 0 {
+		errs = append(errs, errors.New("no server holds it"))
+	}
+	return indexer.Manifest{}, fmt.Errorf("fetch generation: %w", errors.Join(errs...))
 }
 
 // ErrBadTransfer means a fetched file did not match its manifest.
@@ -191,15 +215,19 @@ func (r *Replica) followGenerations(ctx context.Context) {
 		if err := r.watchCurrent(ctx); err != nil && ctx.Err() == nil {
 			slog.Warn("cluster: watching published generations; retrying", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(retryShip):
-		}
+		pause(ctx, retryShip)
 	}
 }
 
 // retryShip is the pause before a failed fetch or watch is tried again.
 const retryShip = 2 * time.Second
+
+func pause(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
 
 func (r *Replica) watchCurrent(ctx context.Context) error {
 	kv, err := r.log.generations(ctx)
@@ -226,48 +254,183 @@ func (r *Replica) watchCurrent(ctx context.Context) error {
 			if e == nil || e.Operation() != jetstream.KeyValuePut {
 				continue // nil: the initial values are all delivered
 			}
-			var cur Current
-			if err := json.Unmarshal(e.Value(), &cur); err != nil {
-				slog.Warn("cluster: published generation is not JSON", "err", err)
-				continue
+			r.installRetrying(ctx, kv, e)
+		}
+	}
+}
+
+// installRetrying installs the published generation e names, retrying a
+// failed fetch (with the holders published since) until it succeeds, a
+// newer generation is published, or ctx ends.
+func (r *Replica) installRetrying(ctx context.Context, kv jetstream.KeyValue, e jetstream.KeyValueEntry) {
+	for ctx.Err() == nil {
+		var cur Current
+		if err := json.Unmarshal(e.Value(), &cur); err != nil {
+			slog.Warn("cluster: published generation is not JSON", "err", err)
+			return
+		}
+		if _, err := r.install(ctx, cur); err == nil {
+			return
+		}
+		pause(ctx, retryShip)
+		latest, err := kv.Get(ctx, CurrentKey)
+		switch {
+		case err != nil:
+			slog.Warn("cluster: reading the published generation", "err", err)
+		case latest.Revision() != e.Revision():
+			var now Current
+			if json.Unmarshal(latest.Value(), &now) == nil && now.Origin() != cur.Origin() {
+				return // superseded: the watch delivers the newer one
 			}
-			for r.install(ctx, cur) != nil && ctx.Err() == nil {
-				select {
-				case <-ctx.Done():
-				case <-time.After(retryShip):
-				}
-			}
+			e = latest // the same generation with more holders
 		}
 	}
 }
 
 // install fetches and installs cur unless this replica serves it already
-// (it was built here, or installed before).
-func (r *Replica) install(ctx context.Context, cur Current) error {
+// (it was built here, or installed before), then names this replica among
+// its holders. It returns the local name of what it installed ("" when
+// nothing was to do).
+func (r *Replica) install(ctx context.Context, cur Current) (string, error) {
 	s := r.cfg.Ship
-	origin := cur.origin()
+	origin := cur.Origin()
 	for _, src := range cur.Sources {
-		if r.cfg.Advertise != "" && strings.TrimRight(src, "/") == strings.TrimRight(r.cfg.Advertise, "/") {
-			return nil // built here
+		if r.self(src) {
+			return "", nil // built here
 		}
 	}
 	if served, err := s.Dir.ServedOrigin(); err == nil && served == origin {
-		return nil
+		return "", nil
 	}
 	dir := s.Dir.IncomingPath(cur.Gen)
-	m, err := Fetch(ctx, s.Client, cur.Sources, s.Key, cur.Gen, dir)
+	m, err := Fetch(ctx, s.Client, r.othersFirst(cur.holders()), s.Key, dir)
 	if err != nil {
 		slog.Error("cluster: fetching a published generation failed; the served one stays", "gen", cur.Gen, "err", err)
-		return err
+		return "", err
 	}
 	name, err := s.Dir.Install(dir, m.LogSeq, origin)
 	if err != nil {
 		slog.Error("cluster: a fetched generation was refused; the served one stays", "gen", cur.Gen, "err", err)
-		return err
+		return "", err
 	}
-	slog.Info("cluster: installed a published generation", "gen", cur.Gen, "as", name, "documents", m.DocCount, "log_seq", m.LogSeq)
-	return nil
+	slog.Info("cluster: installed a published generation", "gen", cur.Gen, "as", name, "from", m.Gen, "documents", m.DocCount, "log_seq", m.LogSeq)
+	if err := r.announce(ctx, cur, name); err != nil {
+		slog.Warn("cluster: could not name this replica among the generation's holders", "gen", cur.Gen, "err", err)
+	}
+	return name, nil
 }
 
-// origin identifies a published generation across replicas.
-func (c Current) origin() string { return strings.Join(c.Sources, ",") + "#" + c.Gen }
+func (r *Replica) self(url string) bool {
+	return r.cfg.Advertise != "" && strings.TrimRight(url, "/") == strings.TrimRight(r.cfg.Advertise, "/")
+}
+
+// othersFirst drops this replica from hs (a stale entry of its own).
+func (r *Replica) othersFirst(hs []Holder) []Holder {
+	out := hs[:0:0]
+	for _, h := range hs {
+		if !r.self(h.URL) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// announce adds this replica, serving cur as its generation name, to the
+// holders of cur under CurrentKey (a compare-and-set, retried on a
+// concurrent update; nothing when a newer generation was published).
+func (r *Replica) announce(ctx context.Context, cur Current, name string) error {
+	if r.cfg.Advertise == "" {
+		return nil
+	}
+	kv, err := r.log.generations(ctx)
+	if err != nil {
+		return err
+	}
+	var last error
+	for range 5 {
+		e, err := kv.Get(ctx, CurrentKey)
+		if err != nil {
+			return err
+		}
+		var now Current
+		if err := json.Unmarshal(e.Value(), &now); err != nil || now.Origin() != cur.Origin() {
+			return err // superseded (or not ours to fix)
+		}
+		now.Peers = append(r.othersFirst(now.Peers), Holder{URL: r.cfg.Advertise, Gen: name})
+		b, err := json.Marshal(now)
+		if err != nil {
+			return err
+		}
+		if _, last = kv.Update(ctx, CurrentKey, b, e.Revision()); last == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("announce holder: %w", last)
+}
+
+// ErrNothingPublished means a new replica found no published generation
+// to start from.
+var ErrNothingPublished = errors.New("no generation published yet (wensou index --nats ... --advertise URL on a replica's data directory publishes one)")
+
+// Bootstrap gives a replica with no generation its first one: it reads
+// CurrentKey, fetches the generation from its holders and installs it into
+// cfg.Ship.Dir (the log is replayed from its log_seq once Start runs). It
+// waits up to cfg.StartTimeout for the log and a published generation.
+func Bootstrap(ctx context.Context, cfg Config) (string, error) {
+	cfg = cfg.withDefaults()
+	if cfg.Ship == nil {
+		return "", errors.New("a new replica fetches its first generation from its peers: it needs the admin key they ask for")
+	}
+	sctx, cancel := context.WithTimeout(ctx, cfg.StartTimeout)
+	defer cancel()
+	log, err := OpenLog(sctx, cfg.Log)
+	if err != nil {
+		return "", err
+	}
+	defer log.Close()
+	cur, err := published(sctx, log)
+	if err != nil {
+		return "", err
+	}
+	r := &Replica{cfg: cfg, log: log}
+	for {
+		name, err := r.install(ctx, cur)
+		if err == nil {
+			return name, nil
+		}
+		if pause(sctx, retryShip); sctx.Err() != nil {
+			return "", fmt.Errorf("first generation: %w", err)
+		}
+		if latest, err := published(sctx, log); err == nil {
+			cur = latest
+		}
+	}
+}
+
+// published reads CurrentKey, waiting while nothing is published yet.
+func published(ctx context.Context, log *Log) (Current, error) {
+	var cur Current
+	kv, err := log.generations(ctx)
+	if err != nil {
+		return cur, err
+	}
+	for {
+		e, err := kv.Get(ctx, CurrentKey)
+		if err == nil {
+			if err := json.Unmarshal(e.Value(), &cur); err != nil {
+				return cur, fmt.Errorf("published generation: %w", err)
+			}
+			return cur, nil
+		}
+		if !errors.Is(err, jetstream.ErrKeyNotFound) {
+			return cur, fmt.Errorf("published generation: %w", err)
+		}
+		if pause(ctx, 500*time.Millisecond); ctx.Err() != nil {
+			return cur, ErrNothingPublished
+		}
+	}
+}
+
+// Origin identifies a published generation across replicas (recorded in
+// the generations that hold it: indexer.Dir.MarkOrigin, Install).
+func (c Current) Origin() string { return strings.Join(c.Sources, ",") + "#" + c.Gen }

@@ -164,6 +164,27 @@ func (d *Dir) prune(prev string) error {
 			}
 		}
 	}
+	return d.pruneShips(keep)
+}
+
+// pruneShips removes the shipped copies (ship.go) of generations not in
+// keep: their hard links would hold a removed generation's disk space.
+// A peer still downloading one keeps reading its open file, or fails over.
+func (d *Dir) pruneShips(keep map[string]bool) error {
+	entries, err := os.ReadDir(filepath.Join(d.path, shipsDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("list shipped generations: %w", err)
+	}
+	for _, e := range entries {
+		if !keep[e.Name()] {
+			if err := os.RemoveAll(filepath.Join(d.path, shipsDir, e.Name())); err != nil {
+				return fmt.Errorf("remove shipped %s: %w", e.Name(), err)
+			}
+		}
+	}
 	return nil
 }
 

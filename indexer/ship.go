@@ -281,6 +281,20 @@ func (d *Dir) Install(src string, logSeq uint64, origin string) (string, error) 
 	return name, d.prune(prev)
 }
 
+// MarkOrigin records origin in generation name, built here, as where the
+// cluster knows it from (what Install records in a fetched one): a
+// replica whose served generation already carries a published origin does
+// not fetch it again.
+func (d *Dir) MarkOrigin(name, origin string) error {
+	if _, ok := genNumber(name); !ok {
+		return fmt.Errorf("mark origin of %q: %w", name, fs.ErrNotExist)
+	}
+	if err := writeFileSync(filepath.Join(d.GenPath(name), originFile), []byte(origin+"\n")); err != nil {
+		return fmt.Errorf("mark origin of %s: %w", name, err)
+	}
+	return nil
+}
+
 // ServedOrigin is the origin Install recorded in the served generation (""
 // for a generation built here).
 func (d *Dir) ServedOrigin() (string, error) {

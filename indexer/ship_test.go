@@ -71,3 +71,31 @@ func TestShip(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestShipPrunedWithGeneration: a shipped copy goes when its generation is
+// pruned (its hard links would keep the generation's disk space).
+func TestShipPrunedWithGeneration(t *testing.T) {
+	d, _ := OpenDir(t.TempDir())
+	first := build(t, d, testDocs(3, "a"))
+	if _, err := d.Ship(first); err != nil {
+		t.Fatal(err)
+	}
+	second := build(t, d, testDocs(3, "b"))
+	if _, err := d.Ship(second); err != nil {
+		t.Fatal(err)
+	}
+	shipped := func(gen string) bool {
+		_, err := os.Stat(filepath.Join(d.Path(), shipsDir, gen, ManifestFile))
+		return err == nil
+	}
+	if !shipped(first) || !shipped(second) {
+		t.Fatal("ships missing before pruning")
+	}
+	build(t, d, testDocs(3, "c")) // keeps the new current and second (rollback)
+	if shipped(first) {
+		t.Errorf("the ship of pruned %s is still there", first)
+	}
+	if !shipped(second) {
+		t.Errorf("the ship of kept %s was removed", second)
+	}
+}

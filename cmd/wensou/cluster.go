@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"time"
 
 	"github.com/wensou/wensou/cluster"
 	"github.com/wensou/wensou/config"
@@ -21,18 +24,53 @@ func startReplica(ctx context.Context, c config.Config, b *backend) (*replicaAPI
 	if b.writable == nil {
 		return nil, errors.New("cluster: no good index generation to apply the write log to (run `wensou index` first)")
 	}
-	cfg := cluster.Config{
-		Log:       cluster.LogConfig{URLs: k.NATS, Node: k.Node, Replicas: k.LogReplicas},
-		Advertise: k.Advertise, MaxLag: k.MaxLag, MaxLagTime: k.MaxLagTime.D(),
-	}
-	if b.dir != nil && c.AdminKey != "" { // peers fetch with the admin key
-		cfg.Ship = &cluster.ShipConfig{Dir: b.dir, Key: c.AdminKey}
-	}
+	cfg := replicaConfig(c, b.dir)
 	r, err := cluster.Start(ctx, cfg, b.writable)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	return &replicaAPI{r}, nil
+}
+
+// replicaConfig is the cluster.Config c describes, shipping generations
+// into dir (when not nil and an admin key is set: peers fetch with it).
+func replicaConfig(c config.Config, dir *indexer.Dir) cluster.Config {
+	k := c.Cluster
+	cfg := cluster.Config{
+		Log:       cluster.LogConfig{URLs: k.NATS, Node: k.Node, Replicas: k.LogReplicas},
+		Advertise: k.Advertise, MaxLag: k.MaxLag, MaxLagTime: k.MaxLagTime.D(),
+	}
+	if dir != nil && c.AdminKey != "" {
+		cfg.Ship = &cluster.ShipConfig{Dir: dir, Key: c.AdminKey}
+	}
+	return cfg
+}
+
+// bootstrapReplica gives a new replica (cluster.nats set, --index naming a
+// missing or empty directory) its first generation: the one published in
+// the cluster, fetched from its holders before the server starts.
+func bootstrapReplica(ctx context.Context, c config.Config) error {
+	if len(c.Cluster.NATS) == 0 || c.Index == "" {
+		return nil
+	}
+	if err := os.MkdirAll(c.Index, 0o755); err != nil {
+		return fmt.Errorf("cluster: a new replica's --index: %w", err)
+	}
+	d, err := indexer.OpenDir(c.Index)
+	if err != nil {
+		return err
+	}
+	if _, err := d.Current(); !errors.Is(err, indexer.ErrNoGeneration) {
+		return nil // has one (or a damage the server reports itself)
+	}
+	slog.Info("cluster: a new replica; fetching the published generation", "index", c.Index)
+	start := time.Now()
+	name, err := cluster.Bootstrap(ctx, replicaConfig(c, d))
+	if err != nil {
+		return fmt.Errorf("cluster: a new replica's first generation: %w", err)
+	}
+	slog.Info("cluster: installed the first generation", "as", name, "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // replicaAPI is a cluster.Replica as httpapi.Replica sees it.
@@ -98,6 +136,9 @@ func publishGeneration(ctx context.Context, p publishTo, d *indexer.Dir, name st
 	}
 	defer log.Close()
 	cur := cluster.Current{Gen: name, Sources: []string{p.advertise}, LogSeq: m.LogSeq, Docs: m.DocCount}
+	if err := d.MarkOrigin(name, cur.Origin()); err != nil { // the server on d does not fetch it back
+		return "", fmt.Errorf("publish: %w", err)
+	}
 	if err := log.PublishCurrent(ctx, cur); err != nil {
 		return "", err
 	}

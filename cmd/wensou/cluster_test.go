@@ -29,13 +29,20 @@ type replicaProc struct {
 
 func startReplicaProc(t *testing.T, c *clustertest.Cluster, dir, node string) *replicaProc {
 	t.Helper()
+	p := newReplicaProc(t, c, dir, node)
+	p.start()
+	return p
+}
+
+// newReplicaProc is a replica not started yet.
+func newReplicaProc(t *testing.T, c *clustertest.Cluster, dir, node string) *replicaProc {
+	t.Helper()
 	args := []string{"--index", dir, "--admin-key", adminKey, "--node", node, "--rate-limit", "-1"}
 	for _, u := range c.URLs() {
 		args = append(args, "--nats", u)
 	}
 	p := &replicaProc{t: t, args: args, addr: testAddr(t)}
 	p.args = append(p.args, "--advertise", "http://"+p.addr)
-	p.start()
 	return p
 }
 

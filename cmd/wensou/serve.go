@@ -79,9 +79,6 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	if err != nil {
 		return err
 	}
-	if err := checkIndexDir(c.Index); err != nil {
-		return err
-	}
 	var level slog.LevelVar
 	lv, _ := config.ParseLevel(c.LogLevel)
 	level.Set(lv)
@@ -89,6 +86,12 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	slog.SetDefault(logger)
 	for _, w := range warnings {
 		logger.Warn("configuration", "warning", w)
+	}
+	if err := bootstrapReplica(ctx, c); err != nil {
+		return err
+	}
+	if err := checkIndexDir(c.Index); err != nil {
+		return err
 	}
 
 	b, err := openBackendWith(ctx, backendConfig{
