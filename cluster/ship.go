@@ -196,7 +196,7 @@ func (l *Log) PublishCurrent(ctx context.Context, cur Current) error {
 // into (an *indexer.Dir).
 type Installer interface {
 	IncomingPath(gen string) string
-	Install(src string, logSeq uint64, origin string) (string, error)
+	Install(src string, m indexer.Manifest, origin string) (string, error)
 	ServedOrigin() (string, error)
 }
 
@@ -308,7 +308,7 @@ func (r *Replica) install(ctx context.Context, cur Current) (string, error) {
 		slog.Error("cluster: fetching a published generation failed; the served one stays", "gen", cur.Gen, "err", err)
 		return "", err
 	}
-	name, err := s.Dir.Install(dir, m.LogSeq, origin)
+	name, err := s.Dir.Install(dir, m, origin)
 	if err != nil {
 		slog.Error("cluster: a fetched generation was refused; the served one stays", "gen", cur.Gen, "err", err)
 		return "", err

@@ -111,7 +111,19 @@ func TestFetchVerifiesAndInstalls(t *testing.T) {
 	if err != nil || got.DocCount != m.DocCount {
 		t.Fatalf("fetch falling over to the good source: %+v, %v", got, err)
 	}
-	name, err := dst.Install(dir, 42, "origin-1")
+	wrong := got
+	wrong.DocCount++
+	if _, err := dst.Install(dir, wrong, "origin-1"); !errors.Is(err, indexer.ErrCorrupt) {
+		t.Fatalf("install of a generation not holding its manifest's count: %v, want ErrCorrupt", err)
+	}
+	if cur, _ := dst.Current(); cur != "gen-000001" {
+		t.Errorf("CURRENT %s after a refused install, want the replica's own gen-000001", cur)
+	}
+	if got, err = cluster.Fetch(ctx, http.DefaultClient, []cluster.Holder{{URL: goodURL, Gen: gen}}, key, dir); err != nil {
+		t.Fatal(err)
+	}
+	got.LogSeq = 42
+	name, err := dst.Install(dir, got, "origin-1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -242,11 +242,13 @@ func (d *Dir) IncomingPath(gen string) string {
 const originFile = "ORIGIN"
 
 // Install makes the fetched generation at src (IncomingPath) a generation
-// of d under the next local name, records logSeq as its applied log
-// sequence and origin as where it came from, verifies it, and switches
-// CURRENT to it. A generation that does not verify is refused and removed;
-// what was served stays served.
-func (d *Dir) Install(src string, logSeq uint64, origin string) (string, error) {
+// of d under the next local name, records m.LogSeq as its applied log
+// sequence and origin as where it came from, verifies it, opens it and
+// counts m.DocCount documents, and switches CURRENT to it. A generation
+// that does not verify or count is refused and removed; what was served
+// stays served.
+func (d *Dir) Install(src string, m Manifest, origin string) (string, error) {
+	logSeq := m.LogSeq
 	if err := writeFileSync(filepath.Join(src, logSeqFile), []byte(fmt.Sprintf("%d\n", logSeq))); err != nil {
 		return "", err
 	}
@@ -257,6 +259,9 @@ func (d *Dir) Install(src string, logSeq uint64, origin string) (string, error) 
 		return "", fmt.Errorf("install: %w", err)
 	}
 	if err := verifyGeneration(src, 1, false); err != nil {
+		return "", errors.Join(fmt.Errorf("install: refused: %w", err), os.RemoveAll(src))
+	}
+	if err := countIs(src, m.DocCount); err != nil {
 		return "", errors.Join(fmt.Errorf("install: refused: %w", err), os.RemoveAll(src))
 	}
 	unlock, err := d.Lock()
@@ -291,6 +296,22 @@ func (d *Dir) MarkOrigin(name, origin string) error {
 	}
 	if err := writeFileSync(filepath.Join(d.GenPath(name), originFile), []byte(origin+"\n")); err != nil {
 		return fmt.Errorf("mark origin of %s: %w", name, err)
+	}
+	return nil
+}
+
+// countIs opens the generation at path and checks it holds want documents.
+func countIs(path string, want uint64) error {
+	r, err := openReader(path)
+	if err != nil {
+		return fmt.Errorf("%w: open: %w", ErrCorrupt, err)
+	}
+	n, err := r.Count()
+	if err = errors.Join(err, r.Close()); err != nil {
+		return fmt.Errorf("%w: count: %w", ErrCorrupt, err)
+	}
+	if n != want {
+		return fmt.Errorf("%w: holds %d documents, its manifest says %d", ErrCorrupt, n, want)
 	}
 	return nil
 }
