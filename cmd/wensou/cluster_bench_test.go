@@ -25,7 +25,7 @@ import (
 // ../shared/bench/make-corpus.sh in WENSOU_BENCH_CORPUS, default
 // /tmp/wensou-bench/corpus):
 //   - the time a fresh replica takes from start to /readyz 200 (download
-//     + verify + install, then replaying the writes pushed since);
+//   - verify + install, then replaying the writes pushed since);
 //   - search requests/s with 8 clients (cache off, realistic queries) on
 //     one replica, then spread over two, alternated.
 func TestClusterCatchUpNumbers(t *testing.T) {
