@@ -134,14 +134,22 @@ func BenchmarkMemory(b *testing.B) {
 
 // BenchmarkBuildPoetry rebuilds the first 20,000 poems of the bench corpus
 // (WENSOU_BENCH_CORPUS, default /tmp/wensou-bench/corpus; skipped when
-// absent) with 1 and 2 batch writers: the profile target for the real
+// absent; WENSOU_BENCH_POEMS=N for another count) with 1 and 2 batch writers: the profile target for the real
 // indexing mix. cpu-s/op (user+system time of the process) is less
 // sensitive than ns/op to other load on the machine.
 func BenchmarkBuildPoetry(b *testing.B) {
-	docs := readPoetry(b, benchCorpus("poetry.jsonl"), 20000)
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("WENSOU_BENCH_POEMS")); err == nil && v > 0 {
+		n = v // the whole corpus: 80000
+	}
+	docs := readPoetry(b, benchCorpus("poetry.jsonl"), n)
 	s := benchSegmenter(b)
-	for _, opt := range []Options{{Writers: 1}, {Writers: 2}, {Writers: 2, BatchSize: 1000}} {
-		b.Run(fmt.Sprintf("writers=%d/batch=%d", opt.Writers, opt.withDefaults().BatchSize), func(b *testing.B) {
+	for _, opt := range []Options{{SegmentBytes: -1, Writers: 1}, {SegmentBytes: -1, Writers: 2}, {}, {SegmentBytes: 1 << 30}} {
+		name := fmt.Sprintf("batches-writers=%d", opt.Writers)
+		if opt.SegmentBytes >= 0 {
+			name = fmt.Sprintf("accumulated-%dMiB", opt.withDefaults().SegmentBytes>>20)
+		}
+		b.Run(name, func(b *testing.B) {
 			b.SetBytes(docBytes(docs))
 			b.ReportAllocs()
 			cpu0 := cpuSeconds()

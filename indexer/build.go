@@ -186,7 +186,8 @@ func (j *job) write(ctx context.Context, docs <-chan corpus.Document, incrementa
 		defer close(todo)
 		j.classifyAll(fctx, docs, todo, incremental)
 	}()
-	_, err := write(ctx, j.w, todo, j.a, j.opt, incremental)
+	accumulate := !incremental && j.compact != nil && j.opt.withDefaults().SegmentBytes > 0
+	_, err := write(ctx, j.w, todo, j.a, j.opt, incremental, accumulate)
 	stop()
 	drain(todo)
 	<-done

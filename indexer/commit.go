@@ -167,7 +167,7 @@ func Memory(ctx context.Context, docs <-chan corpus.Document, a Analyzers, opt O
 	if err != nil {
 		return nil, 0, fmt.Errorf("open in-memory writer: %w", err)
 	}
-	n, err := write(ctx, w, docs, a, opt, false)
+	n, err := write(ctx, w, docs, a, opt, false, false) // bluge's in-memory segments
 	if err != nil {
 		return nil, n, errors.Join(err, w.Close())
 	}

@@ -27,6 +27,11 @@ func NewBuilder() *Builder { return &Builder{} }
 // the bytes ice.New's would; the second result is the size of its data
 // (without the footer), as ice.New reports it.
 func (b *Builder) New(docs []segapi.Document, normCalc func(string, int) float32) (segapi.Segment, uint64, error) {
+	if len(docs) == 1 {
+		if p, ok := docs[0].(*Prebuilt); ok {
+			return p.load()
+		}
+	}
 	data, ok, err := b.Build(docs, normCalc)
 	if err != nil {
 		return nil, 0, err
@@ -92,8 +97,7 @@ type field struct {
 	tokens   uint64 // their analysed lengths, summed
 	lastDoc  int    // the last document counted in docs
 
-	dict  map[string]int32 // term -> term number
-	terms []string
+	terms termTable
 	head  []int32 // term number -> its first posting
 	tail  []int32 // and its last
 	count []int32 // and its number of postings
@@ -152,6 +156,7 @@ func (s *state) build(docs []segapi.Document, normCalc func(string, int) float32
 		if s.other {
 			return nil, false, nil
 		}
+		s.enc.storeDocument(s.stored)
 	}
 	data, err := s.enc.finish(s.fields)
 	if err != nil {
@@ -180,7 +185,7 @@ func (s *state) defineFields(docs []segapi.Document) {
 		s.byName[name] = i
 		f := s.cache[name]
 		if f == nil {
-			f = &field{name: name, dict: map[string]int32{}}
+			f = &field{name: name}
 			s.cache[name] = f
 		}
 		f.reset()
@@ -190,13 +195,13 @@ func (s *state) defineFields(docs []segapi.Document) {
 
 func (f *field) reset() {
 	f.docValue, f.docs, f.tokens, f.lastDoc = false, 0, 0, -1
-	clear(f.dict)
-	f.terms = f.terms[:0]
+	f.terms.reset()
 	f.head, f.tail, f.count = f.head[:0], f.tail[:0], f.count[:0]
 	f.posts, f.locs = f.posts[:0], f.locs[:0]
 }
 
-// addDocument adds document d's terms and writes its stored values.
+// addDocument adds document d's terms and leaves its stored values, by
+// field number, in s.stored.
 func (s *state) addDocument(d int, doc segapi.Document) {
 	s.doc = d
 	s.touched = s.touched[:0]
@@ -211,7 +216,6 @@ func (s *state) addDocument(d int, doc segapi.Document) {
 	// ice writes a document's stored values by field number, each field's
 	// in the order the document gives them
 	slices.SortStableFunc(s.stored, func(a, b storedValue) int { return a.field - b.field })
-	s.enc.storeDocument(s.stored)
 }
 
 func (s *state) addField(sf segapi.Field) {
@@ -237,12 +241,8 @@ func (s *state) addField(sf segapi.Field) {
 func (s *state) addTerm(t segapi.FieldTerm) {
 	f := s.cur
 	term := t.Term()
-	id, ok := f.dict[string(term)]
-	if !ok {
-		id = int32(len(f.terms))
-		str := string(term)
-		f.dict[str] = id
-		f.terms = append(f.terms, str)
+	id, added := f.terms.number(term)
+	if added {
 		f.head = append(f.head, -1)
 		f.tail = append(f.tail, -1)
 		f.count = append(f.count, 0)

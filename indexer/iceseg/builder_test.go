@@ -58,6 +58,41 @@ func sameAsIce(t testing.TB, b *Builder, docs []segapi.Document) {
 	}
 }
 
+// accumulatedSameAsIce adds docs one by one to an Accumulator and fails
+// unless the segment it stands for (loaded by b.New) persists byte for
+// byte as ice.New's of the same documents.
+func accumulatedSameAsIce(t testing.TB, b *Builder, docs []segapi.Document) {
+	t.Helper()
+	want, _, err := ice.New(docs, norm)
+	if err != nil {
+		t.Fatalf("ice.New: %v", err)
+	}
+	a := NewAccumulator(norm)
+	for _, d := range docs {
+		if err := a.Add(d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.Len() != len(docs) || a.Size() <= 0 {
+		t.Errorf("Len %d, Size %d", a.Len(), a.Size())
+	}
+	p, err := a.Segment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := b.New([]segapi.Document{p}, norm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, gb := persisted(t, want), persisted(t, got)
+	if !bytes.Equal(wb, gb) {
+		t.Fatalf("accumulated segment of %d documents: %d bytes, ice.New's %d; first difference at byte %d", len(docs), len(gb), len(wb), firstDiff(wb, gb))
+	}
+	if p.Documents() != uint64(len(docs)) || got.Count() != want.Count() {
+		t.Errorf("documents %d, count %d; want %d", p.Documents(), got.Count(), want.Count())
+	}
+}
+
 func firstDiff(a, b []byte) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
@@ -155,6 +190,7 @@ func TestBuildSameAsIce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sameAsIce(t, b, tt.docs())
 			sameAsIce(t, b, tt.docs()) // the reused state builds the same again
+			accumulatedSameAsIce(t, b, tt.docs())
 		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"hash/crc32"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/blevesearch/vellum"
 	"github.com/blugelabs/ice"
@@ -137,13 +136,13 @@ func (e *encoder) writeField(id int, f *field) error {
 		e.dvTerms = growTerms(e.dvTerms, e.numDocs)
 	}
 	e.order = e.order[:0]
-	for t := range f.terms {
+	for t := range f.terms.Len() {
 		e.order = append(e.order, int32(t))
 	}
-	slices.SortFunc(e.order, func(a, b int32) int { return strings.Compare(f.terms[a], f.terms[b]) })
+	slices.SortFunc(e.order, func(a, b int32) int { return bytes.Compare(f.terms.at(a), f.terms.at(b)) })
 	for _, t := range e.order {
 		off := e.writePostings(id, f, t)
-		e.key = append(e.key[:0], f.terms[t]...)
+		e.key = append(e.key[:0], f.terms.at(t)...)
 		if err := e.vellum.Insert(e.key, off); err != nil {
 			return fmt.Errorf("dictionary: %w", err)
 		}
@@ -176,7 +175,7 @@ func (e *encoder) writePostings(field int, f *field, t int32) uint64 {
 	e.tf.reset(numChunks)
 	e.loc.reset(numChunks)
 	e.docs = e.docs[:0]
-	term := f.terms[t]
+	term := f.terms.at(t)
 	for p := f.head[t]; p >= 0; p = f.posts[p].next {
 		post := &f.posts[p]
 		chunk := int(uint64(post.doc) / chunkSize)
