@@ -3,7 +3,8 @@
 // It turns corpus documents into bluge documents (the schema and its field
 // names live in schema.go), analyses them in parallel with the analyzers of
 // the segment step and writes them in large batches, never one fsync per
-// document.
+// document; a full run folds them into segments it builds itself
+// (iceseg.Accumulator, pipeline.go) instead of bluge batches.
 //
 // A data directory (Dir) holds versioned generations and a CURRENT pointer
 // that is switched by an atomic rename only after the new generation was
