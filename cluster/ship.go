@@ -303,7 +303,7 @@ func (r *Replica) install(ctx context.Context, cur Current) (string, error) {
 		return "", nil
 	}
 	dir := s.Dir.IncomingPath(cur.Gen)
-	m, err := Fetch(ctx, s.Client, r.othersFirst(cur.holders()), s.Key, dir)
+	m, err := Fetch(ctx, s.Client, r.others(cur.holders()), s.Key, dir)
 	if err != nil {
 		slog.Error("cluster: fetching a published generation failed; the served one stays", "gen", cur.Gen, "err", err)
 		return "", err
@@ -324,8 +324,8 @@ func (r *Replica) self(url string) bool {
 	return r.cfg.Advertise != "" && strings.TrimRight(url, "/") == strings.TrimRight(r.cfg.Advertise, "/")
 }
 
-// othersFirst drops this replica from hs (a stale entry of its own).
-func (r *Replica) othersFirst(hs []Holder) []Holder {
+// others is hs without this replica (a stale entry of its own).
+func (r *Replica) others(hs []Holder) []Holder {
 	out := hs[:0:0]
 	for _, h := range hs {
 		if !r.self(h.URL) {
@@ -356,7 +356,7 @@ func (r *Replica) announce(ctx context.Context, cur Current, name string) error 
 		if err := json.Unmarshal(e.Value(), &now); err != nil || now.Origin() != cur.Origin() {
 			return err // superseded (or not ours to fix)
 		}
-		now.Peers = append(r.othersFirst(now.Peers), Holder{URL: r.cfg.Advertise, Gen: name})
+		now.Peers = append(r.others(now.Peers), Holder{URL: r.cfg.Advertise, Gen: name})
 		b, err := json.Marshal(now)
 		if err != nil {
 			return err

@@ -42,7 +42,6 @@ var ErrNotIdentical = errors.New("iceseg: a document the accumulator cannot buil
 func NewAccumulator(normCalc func(string, int) float32) *Accumulator {
 	s := newState()
 	s.normCalc = normCalc
-	clear(s.byName)
 	return &Accumulator{s: s, starts: []int{0}}
 }
 
