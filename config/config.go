@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/crawl"
 	"github.com/wensou/wensou/httpapi"
 	"github.com/wensou/wensou/search"
 	"github.com/wensou/wensou/segment"
@@ -92,6 +93,20 @@ type Config struct {
 		LogReplicas int      `yaml:"log_replicas"` // copies of the write log in JetStream, default 3
 	} `yaml:"cluster"`
 
+	// Crawl tunes URL sources (a sitemap, a sitemap index or a start
+	// URL) of `wensou index` and of the server's reindex jobs
+	// (crawl.Options). The --crawl-* flags of `index` override these.
+	Crawl struct {
+		Rate        float64  `yaml:"rate"`        // requests per second per host, default 2; negative: unlimited
+		Concurrency int      `yaml:"concurrency"` // requests in flight per host, default 2
+		Depth       int      `yaml:"depth"`       // links followed from a start URL that is not a sitemap, default 0
+		Hosts       []string `yaml:"hosts"`       // hosts a crawl may fetch from; default: each source URL's host
+		UserAgent   string   `yaml:"user_agent"`  // default wensou/VERSION (+https://github.com/wensou/wensou)
+		Timeout     Duration `yaml:"timeout"`     // of one request, default 10s
+		MaxBytes    int64    `yaml:"max_bytes"`   // largest response read, default 10MiB
+		Retries     int      `yaml:"retries"`     // after a 5xx or a timeout, default 2; negative: none
+	} `yaml:"crawl"`
+
 	Popular struct { // 大家都在搜 on the search page (httpapi.PopularConfig)
 		Seed     []string `yaml:"seed"`      // shown while the query log has too few queries
 		Deny     []string `yaml:"deny"`      // never shown: a query containing one of these
@@ -167,6 +182,7 @@ func (c Config) WithDefaults() Config {
 	p := &c.Popular
 	p.Size, p.MinCount = h.Popular.Size, h.Popular.MinCount
 	c.clusterDefaults()
+	c.crawlDefaults()
 	return c
 }
 
@@ -341,4 +357,21 @@ func (c *Config) clusterDefaults() {
 			k.Node = h
 		}
 	}
+}
+
+// crawlDefaults fills the crawl keys' defaults (crawl.Options), so that
+// `config check` prints the effective values. The User-Agent stays empty:
+// the command supplies its versioned default.
+func (c *Config) crawlDefaults() {
+	k := &c.Crawl
+	o := c.CrawlOptions().WithDefaults()
+	k.Rate, k.Concurrency, k.Timeout, k.MaxBytes, k.Retries = o.Rate, o.Concurrency, Duration(o.Timeout), o.MaxBytes, o.Retries
+}
+
+// CrawlOptions is the crawl part of c; an empty UserAgent is the
+// caller's to fill.
+func (c Config) CrawlOptions() crawl.Options {
+	k := c.Crawl
+	return crawl.Options{UserAgent: k.UserAgent, Rate: k.Rate, Concurrency: k.Concurrency, Depth: k.Depth,
+		Hosts: k.Hosts, Timeout: k.Timeout.D(), MaxBytes: k.MaxBytes, Retries: k.Retries}
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wensou/wensou/crawl"
 )
 
 func writeFile(t *testing.T, name, content string) string {
@@ -115,6 +118,11 @@ func TestValidate(t *testing.T) {
 		{"addr: 127.0.0.1:8080\nadmin_addr: 127.0.0.1:8080", "same as addr"},
 		{"popular:\n  size: -1", "popular"},
 		{"cache:\n  max_entries: -1", "cache"},
+		{"crawl:\n  concurrency: -1", "crawl.concurrency"},
+		{"crawl:\n  concurrency: 100", "crawl.concurrency 100"},
+		{"crawl:\n  hosts: [https://www.example.cn/]", "crawl.hosts[0]"},
+		{"crawl:\n  user_agent: \"a\\nb\"", "crawl.user_agent"},
+		{"crawl:\n  timeout: -1s", "crawl.timeout"},
 	}
 	for _, b := range bad {
 		_, _, err := Load(writeFile(t, "bad.yaml", b.yaml), envOf(nil), nil)
@@ -239,5 +247,39 @@ func TestDocumented(t *testing.T) {
 	}
 	if _, _, err := Load("../wensou.example.yaml", envOf(nil), nil); err != nil {
 		t.Errorf("the example file: %v", err)
+	}
+}
+
+func TestCrawlKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		env  map[string]string
+		sets []string
+		want crawl.Options
+	}{
+		{"defaults", "", nil, nil, crawl.Options{Rate: crawl.DefaultRate, Concurrency: crawl.DefaultConcurrency,
+			Timeout: crawl.DefaultTimeout, MaxBytes: crawl.DefaultMaxBytes, Retries: crawl.DefaultRetries}},
+		{"file", "crawl:\n  rate: 0.5\n  concurrency: 1\n  depth: 2\n  hosts: [www.example.cn, m.example.cn]\n  user_agent: site-bot/1\n  timeout: 3s\n  max_bytes: 1048576\n  retries: -1",
+			nil, nil, crawl.Options{UserAgent: "site-bot/1", Rate: 0.5, Concurrency: 1, Depth: 2, Hosts: []string{"www.example.cn", "m.example.cn"},
+				Timeout: 3 * time.Second, MaxBytes: 1 << 20, Retries: -1}},
+		{"env and set over the file", "crawl:\n  rate: 0.5\n  depth: 2", map[string]string{"WENSOU_CRAWL_RATE": "-1"}, []string{"crawl.depth=1"},
+			crawl.Options{Rate: -1, Concurrency: crawl.DefaultConcurrency, Depth: 1, Timeout: crawl.DefaultTimeout,
+				MaxBytes: crawl.DefaultMaxBytes, Retries: crawl.DefaultRetries}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.yaml != "" {
+				path = writeFile(t, "c.yaml", tt.yaml)
+			}
+			c, _, err := Load(path, envOf(tt.env), func(c *Config) error { return ApplySets(c, tt.sets) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.CrawlOptions(); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("CrawlOptions() = %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

@@ -38,6 +38,7 @@ func (c Config) Validate() (warnings []string, err error) {
 	c.checkRest(&p)
 	c.checkFields(&p)
 	c.checkCluster(&p)
+	c.checkCrawl(&p)
 	return p.warnings, errors.Join(p.errs...)
 }
 
@@ -272,5 +273,27 @@ func (c Config) checkCluster(p *problems) {
 	}
 	if len(k.NATS) > 0 && k.Advertise == "" {
 		p.warn("cluster.advertise is empty: peers cannot reach this replica (GET /api/cluster lists it without a URL)")
+	}
+}
+
+// checkCrawl validates the crawl keys.
+func (c Config) checkCrawl(p *problems) {
+	k := c.Crawl
+	if k.Concurrency < 0 || k.Depth < 0 || k.Timeout < 0 || k.MaxBytes < 0 {
+		p.bad("crawl.concurrency, crawl.depth, crawl.timeout and crawl.max_bytes: not negative")
+	}
+	if k.Concurrency > 64 {
+		p.bad("crawl.concurrency %d: at most 64 requests in flight per host", k.Concurrency)
+	}
+	if k.Rate > 1000 {
+		p.warn("crawl.rate %g requests/s per host is not polite; negative means unlimited", k.Rate)
+	}
+	if strings.ContainsAny(k.UserAgent, "\r\n") {
+		p.bad("crawl.user_agent: one line")
+	}
+	for i, h := range k.Hosts {
+		if h == "" || strings.ContainsAny(h, "/ ") {
+			p.bad("crawl.hosts[%d] %q: a host name (www.example.cn), not a URL", i, h)
+		}
 	}
 }

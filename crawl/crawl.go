@@ -41,7 +41,7 @@ type Crawler struct {
 
 // New returns a Crawler with opt (zero fields take the defaults).
 func New(opt Options) *Crawler {
-	c := &Crawler{opt: opt.withDefaults(), allowed: map[string]bool{}, hosts: map[string]*hostLimit{}, robots: map[string]*robotstxt.Group{}}
+	c := &Crawler{opt: opt.WithDefaults(), allowed: map[string]bool{}, hosts: map[string]*hostLimit{}, robots: map[string]*robotstxt.Group{}}
 	for _, h := range c.opt.Hosts {
 		c.allowed[strings.ToLower(h)] = true
 	}

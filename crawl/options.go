@@ -25,11 +25,12 @@ type Options struct {
 	MaxBytes     int64    // response body limit
 	Hosts        []string // allowed hosts; default the source's host
 	Depth        int      // links followed from a start URL that is not a sitemap
-	Retries      int      // after a 5xx or timeout
+	Retries      int      // after a 5xx or timeout; negative: none
 	Backoff      time.Duration
 }
 
-func (o Options) withDefaults() Options {
+// WithDefaults returns o with every zero value replaced by its default.
+func (o Options) WithDefaults() Options {
 	if o.UserAgent == "" {
 		o.UserAgent = "wensou (+https://github.com/wensou/wensou)"
 	}
@@ -48,9 +49,7 @@ func (o Options) withDefaults() Options {
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = DefaultMaxBytes
 	}
-	if o.Retries < 0 {
-		o.Retries = 0
-	} else if o.Retries == 0 {
+	if o.Retries == 0 { // negative: none (kept, so WithDefaults stays idempotent)
 		o.Retries = DefaultRetries
 	}
 	if o.Backoff <= 0 {

@@ -24,7 +24,7 @@ func (b *backend) Reindex(full bool) (indexer.Job, error) {
 		kind = "reindex-full"
 	}
 	return b.jobs.Start(kind, func(ctx context.Context, progress func(int, int64)) (indexer.Changes, error) {
-		_, ch, _, err := b.dir.IndexSources(ctx, b.sources, indexer.SourceOptions{URLs: crawlSource{newCrawler(defaultCrawlFlags())}}, b.seg(),
+		_, ch, _, err := b.dir.IndexSources(ctx, b.sources, indexer.SourceOptions{URLs: crawlSource{newCrawler(b.crawl)}}, b.seg(),
 			indexer.Options{Progress: progress}, full)
 		if err != nil {
 			return ch, err

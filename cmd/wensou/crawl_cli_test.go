@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,8 +25,8 @@ type liveSite struct {
 // request is one logged page request: its conditional headers and the
 // status answered.
 type request struct {
-	path, ifNoneMatch, ifModifiedSince string
-	status                             int
+	path, ifNoneMatch, ifModifiedSince, userAgent string
+	status                                        int
 }
 
 func newLiveSite(t *testing.T) *liveSite {
@@ -75,7 +77,7 @@ func (s *liveSite) serve(w http.ResponseWriter, r *http.Request) {
 
 func (s *liveSite) logRequest(r *http.Request, status int) {
 	if strings.HasPrefix(r.URL.Path, "/article/") {
-		s.log = append(s.log, request{r.URL.Path, r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since"), status})
+		s.log = append(s.log, request{r.URL.Path, r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since"), r.UserAgent(), status})
 	}
 }
 
@@ -133,6 +135,40 @@ func TestCrawlIncremental(t *testing.T) {
 	s := crawlRun(t, dir, sitemap)
 	if s.Updated != 1 || s.Deleted != 1 || s.Documents != 2 || s.Crawl.Kept != 1 || s.Crawl.Failed["server_error"] != 1 {
 		t.Fatalf("edit, removal and 503: %+v %+v", s, s.Crawl)
+	}
+}
+
+// TestCrawlConfigKeys: the crawl keys of --config FILE tune the crawl of
+// `wensou index`, and a --crawl-* flag overrides its key.
+func TestCrawlConfigKeys(t *testing.T) {
+	site := newLiveSite(t)
+	site.status["/article/3.html"] = http.StatusServiceUnavailable
+	cfg := filepath.Join(t.TempDir(), "wensou.yaml")
+	if err := os.WriteFile(cfg, []byte("crawl:\n  user_agent: site-bot/1 (+https://example.invalid)\n  retries: -1\n  timeout: 2s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sitemap := site.srv.URL + "/sitemap.xml"
+	s := crawlRun(t, t.TempDir(), sitemap, "--config", cfg, "--full")
+	if s.Added != 2 || s.Crawl.Failed["server_error"] != 1 {
+		t.Fatalf("run: %+v %+v", s, s.Crawl)
+	}
+	var failing int
+	for _, r := range site.takeLog() {
+		if r.userAgent != "site-bot/1 (+https://example.invalid)" {
+			t.Errorf("request %+v: User-Agent is not crawl.user_agent", r)
+		}
+		if r.path == "/article/3.html" {
+			failing++
+		}
+	}
+	if failing != 1 { // crawl.retries: -1, no retry
+		t.Errorf("the 503 page was requested %d times, want 1 (no retries)", failing)
+	}
+	crawlRun(t, t.TempDir(), sitemap, "--config", cfg, "--full", "--crawl-user-agent", "flag-bot/2")
+	for _, r := range site.takeLog() {
+		if r.userAgent != "flag-bot/2" {
+			t.Errorf("request %+v: --crawl-user-agent did not override crawl.user_agent", r)
+		}
 	}
 }
 

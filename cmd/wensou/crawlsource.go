@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -10,40 +9,32 @@ import (
 	"github.com/wensou/wensou/indexer"
 )
 
-// crawlFlags are the flags of URL sources.
-type crawlFlags struct {
-	rate        float64
-	concurrency int
-	depth       int
-	hosts       []string
-	userAgent   string
-	timeout     time.Duration
-	maxBytes    int64
+// addCrawlFlags adds the flags of URL sources; each overrides its config
+// key (crawlFlagKeys) when given.
+func addCrawlFlags(fl *pflag.FlagSet) {
+	fl.Float64("crawl-rate", crawl.DefaultRate, "requests per second per host for URL sources (negative: unlimited; crawl.rate)")
+	fl.Int("crawl-concurrency", crawl.DefaultConcurrency, "requests in flight per host for URL sources (crawl.concurrency)")
+	fl.Int("crawl-depth", 0, "links followed from a start URL that is not a sitemap (crawl.depth)")
+	fl.StringSlice("crawl-host", nil, "hosts a crawl may fetch from (default: the source URL's host; crawl.hosts)")
+	fl.String("crawl-user-agent", "", "User-Agent of the crawler (default wensou/VERSION (+https://github.com/wensou/wensou); crawl.user_agent)")
+	fl.Duration("crawl-timeout", crawl.DefaultTimeout, "timeout of one request (crawl.timeout)")
+	fl.Int64("crawl-max-bytes", crawl.DefaultMaxBytes, "largest response read (crawl.max_bytes)")
 }
 
-func addCrawlFlags(fl *pflag.FlagSet, f *crawlFlags) {
-	fl.Float64Var(&f.rate, "crawl-rate", crawl.DefaultRate, "requests per second per host for URL sources (negative: unlimited)")
-	fl.IntVar(&f.concurrency, "crawl-concurrency", crawl.DefaultConcurrency, "requests in flight per host for URL sources")
-	fl.IntVar(&f.depth, "crawl-depth", 0, "links followed from a start URL that is not a sitemap")
-	fl.StringSliceVar(&f.hosts, "crawl-host", nil, "hosts a crawl may fetch from (default: the source URL's host)")
-	fl.StringVar(&f.userAgent, "crawl-user-agent", "", "User-Agent of the crawler (default wensou/VERSION (+https://github.com/wensou/wensou))")
-	fl.DurationVar(&f.timeout, "crawl-timeout", crawl.DefaultTimeout, "timeout of one request")
-	fl.Int64Var(&f.maxBytes, "crawl-max-bytes", crawl.DefaultMaxBytes, "largest response read")
+// crawlFlagKeys maps the crawl flags to their config keys.
+func crawlFlagKeys() []flagKey {
+	return []flagKey{{"crawl-rate", "crawl.rate"}, {"crawl-concurrency", "crawl.concurrency"}, {"crawl-depth", "crawl.depth"},
+		{"crawl-host", "crawl.hosts"}, {"crawl-user-agent", "crawl.user_agent"}, {"crawl-timeout", "crawl.timeout"},
+		{"crawl-max-bytes", "crawl.max_bytes"}}
 }
 
-// newCrawler is the crawler of URL sources configured by f.
-func newCrawler(f crawlFlags) *crawl.Crawler {
-	ua := f.userAgent
-	if ua == "" {
-		ua = "wensou/" + readBuildVersion().Version + " (+https://github.com/wensou/wensou)"
+// newCrawler is the crawler of URL sources with opt (config.CrawlOptions);
+// an empty User-Agent is this build's.
+func newCrawler(opt crawl.Options) *crawl.Crawler {
+	if opt.UserAgent == "" {
+		opt.UserAgent = "wensou/" + readBuildVersion().Version + " (+https://github.com/wensou/wensou)"
 	}
-	return crawl.New(crawl.Options{UserAgent: ua, Rate: f.rate, Concurrency: f.concurrency, Depth: f.depth,
-		Hosts: f.hosts, Timeout: f.timeout, MaxBytes: f.maxBytes})
-}
-
-// defaultCrawlFlags are the crawl settings of a server's reindex jobs.
-func defaultCrawlFlags() crawlFlags {
-	return crawlFlags{rate: crawl.DefaultRate, concurrency: crawl.DefaultConcurrency, timeout: crawl.DefaultTimeout, maxBytes: crawl.DefaultMaxBytes}
+	return crawl.New(opt)
 }
 
 // crawlSource adapts the crawler to indexer.URLReader.

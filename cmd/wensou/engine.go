@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/crawl"
 	"github.com/wensou/wensou/indexer"
 	"github.com/wensou/wensou/search"
 	"github.com/wensou/wensou/segment"
@@ -23,7 +24,8 @@ import (
 type backend struct {
 	segCfg   segment.Config
 	segPtr   atomic.Pointer[segment.Segmenter]
-	sources  []string // what a reindex reads
+	sources  []string      // what a reindex reads
+	crawl    crawl.Options // how a reindex reads URL sources (config.CrawlOptions)
 	jobs     *indexer.Jobs
 	readers  *indexer.Readers
 	dir      *indexer.Dir      // nil for the in-memory sample index
@@ -78,6 +80,7 @@ type backendConfig struct {
 	serving  bool // a server: no good generation starts it unready (/readyz 503) instead of failing
 	segment  segment.Config
 	sources  []string
+	crawl    crawl.Options
 }
 
 func openBackendWith(ctx context.Context, cfg backendConfig) (*backend, error) {
@@ -88,7 +91,7 @@ func openBackendWith(ctx context.Context, cfg backendConfig) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &backend{segCfg: cfg.segment, sources: cfg.sources, jobs: indexer.NewJobs(ctx)}
+	b := &backend{segCfg: cfg.segment, sources: cfg.sources, crawl: cfg.crawl, jobs: indexer.NewJobs(ctx)}
 	b.segPtr.Store(seg)
 	dir, writable := cfg.dir, cfg.writable
 	switch {

@@ -40,8 +40,8 @@ func serveFlagKeys() []flagKey {
 
 // indexFlagKeys maps index's flags to configuration keys.
 func indexFlagKeys() []flagKey {
-	return []flagKey{{"index", "index"}, {"user-dict", "dictionaries.user_dict"},
-		{"nats", "cluster.nats"}, {"advertise", "cluster.advertise"}}
+	return append([]flagKey{{"index", "index"}, {"user-dict", "dictionaries.user_dict"},
+		{"nats", "cluster.nats"}, {"advertise", "cluster.advertise"}}, crawlFlagKeys()...)
 }
 
 // applyFlags copies the flags of keys that were given into c.

@@ -31,7 +31,6 @@ type indexFlags struct {
 	maxSize int64
 	batch   int
 	writers int
-	crawl   crawlFlags
 }
 
 // indexRun is what an index run needs besides its flags: the resolved
@@ -43,7 +42,8 @@ type indexRun struct {
 	out      io.Writer // the summary
 	progress *progress // nil: none (--json)
 	fields   map[string]corpus.FieldType
-	cluster  publishTo // where to publish the generation built (none without cluster.nats)
+	cluster  publishTo     // where to publish the generation built (none without cluster.nats)
+	crawl    crawl.Options // URL sources (config.CrawlOptions)
 }
 
 func newIndexCmd() *cobra.Command {
@@ -73,7 +73,7 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 	fl.Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
 	fl.IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
 	fl.IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
-	addCrawlFlags(fl, &f.crawl)
+	addCrawlFlags(fl)
 	fl.String("user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
 	fl.StringArray("nats", nil, "NATS JetStream URL of the cluster (repeatable): publish the generation built for the other replicas to fetch")
 	fl.String("advertise", "", "base URL of the server that serves this data directory (http://HOST:PORT): where replicas fetch the generation")
@@ -91,7 +91,8 @@ func newIndexRun(load func() (config.Config, []string, error), args []string, ou
 		slog.Warn("configuration", "warning", w)
 	}
 	run := indexRun{dir: c.Index, userDict: c.Dictionaries.UserDict, sources: args, out: out, fields: c.FieldTypes(),
-		cluster: publishTo{nats: c.Cluster.NATS, advertise: c.Cluster.Advertise, replicas: c.Cluster.LogReplicas, node: c.Cluster.Node}}
+		cluster: publishTo{nats: c.Cluster.NATS, advertise: c.Cluster.Advertise, replicas: c.Cluster.LogReplicas, node: c.Cluster.Node},
+		crawl:   c.CrawlOptions()}
 	if len(run.sources) == 0 {
 		run.sources = c.Sources
 	}
@@ -185,7 +186,7 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	if run.progress != nil {
 		opt.Progress = run.progress.update
 	}
-	crawler := newCrawler(f.crawl)
+	crawler := newCrawler(run.crawl)
 	name, ch, rep, err := d.IndexSources(ctx, run.sources, indexer.SourceOptions{MaxFileSize: f.maxSize, Fields: run.fields, URLs: crawlSource{crawler}},
 		seg, opt, f.full)
 	if run.progress != nil {

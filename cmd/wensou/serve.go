@@ -95,7 +95,7 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	}
 
 	b, err := openBackendWith(ctx, backendConfig{
-		dir: c.Index, writable: c.AdminKey != "" || len(c.Cluster.NATS) > 0, serving: true, sources: c.Sources,
+		dir: c.Index, writable: c.AdminKey != "" || len(c.Cluster.NATS) > 0, serving: true, sources: c.Sources, crawl: c.CrawlOptions(),
 		segment: c.Segment(dictCacheDir(), func(err error) { logger.Warn("dictionary cache", "err", err) }),
 	})
 	if err != nil {
