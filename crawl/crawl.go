@@ -193,13 +193,10 @@ func (c *Crawler) crawlEntries(ctx context.Context, entries []Entry, sink Sink) 
 			}
 		}()
 	}
-	seen := map[string]bool{}
+	entries = distinct(entries)
+	c.stats.do(func(s *Stats) { s.Listed += int64(len(entries)) })
 	var err error
 	for _, e := range entries {
-		if seen[e.Loc] {
-			continue
-		}
-		seen[e.Loc] = true
 		select {
 		case todo <- e:
 		case <-ctx.Done():
@@ -214,9 +211,23 @@ func (c *Crawler) crawlEntries(ctx context.Context, entries []Entry, sink Sink) 
 	return err
 }
 
+// distinct drops the entries whose URL came earlier.
+func distinct(entries []Entry) []Entry {
+	seen := make(map[string]bool, len(entries))
+	out := entries[:0]
+	for _, e := range entries {
+		if !seen[e.Loc] {
+			seen[e.Loc] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // page fetches and parses one listed URL and hands the result to sink.
 func (c *Crawler) page(ctx context.Context, e Entry, sink Sink) {
 	if !c.isAllowed(hostOf(e.Loc)) {
+		c.stats.fail(ReasonHost)
 		sink.Skip(e.Loc, errors.New("host not allowed"))
 		return
 	}

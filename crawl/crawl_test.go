@@ -196,6 +196,9 @@ func TestCrawlSite(t *testing.T) {
 	if fmt.Sprint(st.Failed) != fmt.Sprint(wantFailed) || st.SkippedRobots != 1 || st.Noindex != 2 || st.Gone != 1 {
 		t.Errorf("stats %+v", st)
 	}
+	if st.Listed == 0 || st.Done() != st.Listed {
+		t.Errorf("listed %d, done %d: every listed page must be counted once", st.Listed, st.Done())
+	}
 	if st.Bytes > DefaultMaxBytes+10<<20 {
 		t.Errorf("read %d bytes: the size limit did not stop the big page", st.Bytes)
 	}

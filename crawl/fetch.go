@@ -29,6 +29,7 @@ const (
 	ReasonNetwork     = "network"
 	ReasonStatus      = "status"
 	ReasonParse       = "parse"
+	ReasonHost        = "host_not_allowed"
 )
 
 // fetchError is a failed fetch with its reason and whether a later run

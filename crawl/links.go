@@ -17,6 +17,7 @@ import (
 func (c *Crawler) crawlLinks(ctx context.Context, start Entry, first *page, sink Sink) error {
 	seen := map[string]bool{start.Loc: true}
 	level := []string{start.Loc}
+	c.stats.do(func(s *Stats) { s.Listed++ })
 	for depth := 0; len(level) > 0 && depth <= c.opt.Depth; depth++ {
 		var next []string
 		for _, u := range level {
@@ -32,6 +33,7 @@ func (c *Crawler) crawlLinks(ctx context.Context, start Entry, first *page, sink
 				if !seen[l] && c.isAllowed(hostOf(l)) {
 					seen[l] = true
 					next = append(next, l)
+					c.stats.do(func(s *Stats) { s.Listed++ })
 				}
 			}
 		}

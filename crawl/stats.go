@@ -7,6 +7,10 @@ import (
 
 // Stats count what a crawl did.
 type Stats struct {
+	// Listed counts the distinct page URLs to visit: listed by the
+	// sitemaps, or found so far by a link crawl. The other page counts add
+	// up to it once the crawl is over.
+	Listed        int64          `json:"listed"`
 	Fetched       int64          `json:"fetched"`
 	NotModified   int64          `json:"not_modified"`
 	SkippedRobots int64          `json:"skipped_by_robots"`
@@ -48,6 +52,15 @@ func (c *counter) fail(why string) {
 		}
 		s.Failed[why]++
 	})
+}
+
+// Done counts the listed pages dealt with so far, whatever the outcome.
+func (s Stats) Done() int64 {
+	n := s.Fetched + s.NotModified + s.SkippedRobots + s.Noindex + s.Gone
+	for _, f := range s.Failed {
+		n += int64(f)
+	}
+	return n
 }
 
 // snapshot is a copy of the counts with the rate so far.

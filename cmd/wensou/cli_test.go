@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wensou/wensou/crawl"
 	"github.com/wensou/wensou/indexer"
 )
 
@@ -184,6 +185,40 @@ func TestProgressGolden(t *testing.T) {
 			}
 			clock = clock.Add(time.Second)
 			p.finish(tt.ok)
+			b.WriteString("summary line\n")
+			golden(t, tt.name, b.String())
+		})
+	}
+}
+
+// TestProgressCrawlGolden: a crawl-only run (no source files to size)
+// shows the crawl's pages done of listed, its 304s, robots skips and
+// failures, and moves the bar by pages, also while no document comes.
+func TestProgressCrawlGolden(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		terminal bool
+	}{{"progress-crawl-terminal.golden", true}, {"progress-crawl-log.golden", false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+			now := func() time.Time { return clock }
+			st := crawl.Stats{Listed: 200}
+			p := newProgress(&b, tt.terminal, testLogger(&b), now, 0)
+			p.crawl = func() crawl.Stats { return st }
+			for i := 1; i <= 4; i++ {
+				clock = clock.Add(1500 * time.Millisecond)
+				st.Fetched, st.NotModified, st.Requests, st.RequestsPerS = int64(i*20), int64(i*10), int64(i*31), 20.5
+				st.Failed = map[string]int{crawl.ReasonServer: i}
+				if i%2 == 0 {
+					p.tick() // pages came, documents did not (304s)
+				} else {
+					p.update(i*20, int64(i)*100_000)
+				}
+			}
+			st.SkippedRobots = 3
+			clock = clock.Add(time.Second)
+			p.finish(true)
 			b.WriteString("summary line\n")
 			golden(t, tt.name, b.String())
 		})

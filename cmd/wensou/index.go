@@ -187,8 +187,13 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 		opt.Progress = run.progress.update
 	}
 	crawler := newCrawler(run.crawl)
+	stopWatch := func() {}
+	if run.progress != nil && hasURL(run.sources) {
+		stopWatch = run.progress.watchCrawl(crawler.Stats)
+	}
 	name, ch, rep, err := d.IndexSources(ctx, run.sources, indexer.SourceOptions{MaxFileSize: f.maxSize, Fields: run.fields, URLs: crawlSource{crawler}},
 		seg, opt, f.full)
+	stopWatch()
 	if run.progress != nil {
 		run.progress.finish(err == nil)
 	}
