@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ type indexFlags struct {
 	maxSize int64
 	batch   int
 	writers int
+	cpuProf string
 }
 
 // indexRun is what an index run needs besides its flags: the resolved
@@ -62,7 +64,11 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 			if err != nil {
 				return err
 			}
-			return runIndex(cmd.Context(), run, f)
+			stop, err := startCPUProfile(f.cpuProf)
+			if err != nil {
+				return err
+			}
+			return errors.Join(runIndex(cmd.Context(), run, f), stop())
 		},
 	}
 	fl := cmd.Flags()
@@ -74,6 +80,7 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 	fl.IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
 	fl.IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
 	addCrawlFlags(fl)
+	fl.StringVar(&f.cpuProf, "cpuprofile", "", "write a CPU profile of the run to FILE (go tool pprof FILE)")
 	fl.String("user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
 	fl.StringArray("nats", nil, "NATS JetStream URL of the cluster (repeatable): publish the generation built for the other replicas to fetch")
 	fl.String("advertise", "", "base URL of the server that serves this data directory (http://HOST:PORT): where replicas fetch the generation")
@@ -161,6 +168,28 @@ type summary struct {
 	UndeclaredFields map[string]int64 `json:"undeclared_fields,omitempty"`
 	// Crawl counts the requests of URL sources (absent without them).
 	Crawl *crawl.Stats `json:"crawl,omitempty"`
+}
+
+// startCPUProfile profiles the process into path until stop; "" does
+// nothing.
+func startCPUProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close())
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 func hasURL(sources []string) bool {
