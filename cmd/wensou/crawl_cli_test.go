@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/wensou/wensou/crawl"
+	"github.com/wensou/wensou/indexer"
 )
 
 // liveSite is a loopback site whose pages and sitemap a test edits.
@@ -196,5 +201,45 @@ func TestCrawlFullKeepsTransient(t *testing.T) {
 	out, _, err := runCLI(t, "search", "--index", dir, "--json", "借呗提前还款")
 	if err != nil || !strings.Contains(out, "/article/3.html") {
 		t.Errorf("kept page not searchable after the full run: %v %s", err, out)
+	}
+}
+
+// TestReindexJobCrawls: a server's reindex job reads its URL source with
+// the configured crawl options (config.CrawlOptions): the User-Agent of
+// crawl.user_agent, and an edit of the site lands in the served index.
+func TestReindexJobCrawls(t *testing.T) {
+	site := newLiveSite(t)
+	dir := t.TempDir()
+	sitemap := site.srv.URL + "/sitemap.xml"
+	crawlRun(t, dir, sitemap)
+	site.takeLog()
+	ctx := context.Background()
+	b, err := openBackendWith(ctx, backendConfig{dir: dir, writable: true, sources: []string{sitemap},
+		crawl: crawl.Options{Rate: -1, UserAgent: "reindex-bot/1", Timeout: 2 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+	site.mu.Lock()
+	site.pages["/article/1.html"] = strings.Replace(site.pages["/article/1.html"], "正文", "修订后的正文", 1)
+	site.mu.Unlock()
+	job, err := b.Reindex(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job, err = b.jobs.Wait(ctx, job.ID); err != nil || job.State != indexer.JobDone {
+		t.Fatalf("job %+v: %v", job, err)
+	}
+	if job.Changes == nil || job.Changes.Updated != 1 || job.Changes.Unchanged != 2 {
+		t.Errorf("job changes %+v, want 1 updated and 2 unchanged", job.Changes)
+	}
+	log := site.takeLog()
+	if len(log) != 3 {
+		t.Fatalf("%d page requests, want 3: %+v", len(log), log)
+	}
+	for _, r := range log {
+		if r.userAgent != "reindex-bot/1" {
+			t.Errorf("request %+v: not the configured User-Agent", r)
+		}
 	}
 }
