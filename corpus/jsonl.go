@@ -57,25 +57,56 @@ func (j *JSONLReader) Line() int { return j.line }
 // bad line (call Next again to go on), or the underlying read error.
 // Hash is HashBytes of the line.
 func (j *JSONLReader) Next() (Document, error) {
+	line, err := j.nextLine()
+	if err != nil {
+		return Document{}, err
+	}
+	return j.Decode(line)
+}
+
+// A Line is one undecoded JSONL line: its number and its bytes, its own
+// (they stay valid after the next NextLine).
+type Line struct {
+	N    int
+	Text []byte
+}
+
+// NextLine returns the next line that is not blank, undecoded, with the
+// errors of Next except the decoding ones: with Decode, lines can be
+// decoded concurrently (in order again by N).
+func (j *JSONLReader) NextLine() (Line, error) {
+	line, err := j.nextLine()
+	line.Text = bytes.Clone(line.Text)
+	return line, err
+}
+
+// Decode decodes one line of NextLine as Next would have; a bad line is a
+// *LineError. It is safe to call concurrently with other Decodes and with
+// NextLine.
+func (j *JSONLReader) Decode(l Line) (Document, error) {
+	d, err := decodeJSON(l.Text, j.opt)
+	if err != nil {
+		return Document{}, &LineError{Source: j.opt.name(), Line: l.N, Err: err}
+	}
+	return d, nil
+}
+
+// nextLine reads up to the next line that is not blank, into j.buf.
+func (j *JSONLReader) nextLine() (Line, error) {
 	for {
 		line, tooLong, err := j.readLine()
 		if err != nil {
-			return Document{}, err
+			return Line{}, err
 		}
 		if tooLong {
-			return Document{}, j.lineErr(fmt.Errorf("%w: over %d bytes", ErrLineTooLong, j.maxLine()))
+			return Line{}, j.lineErr(fmt.Errorf("%w: over %d bytes", ErrLineTooLong, j.maxLine()))
 		}
 		if j.line == 1 {
 			line = bytes.TrimPrefix(line, []byte{0xEF, 0xBB, 0xBF})
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
+		if len(bytes.TrimSpace(line)) != 0 {
+			return Line{N: j.line, Text: line}, nil
 		}
-		d, err := decodeJSON(line, j.opt)
-		if err != nil {
-			return Document{}, j.lineErr(err)
-		}
-		return d, nil
 	}
 }
 

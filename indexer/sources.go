@@ -2,6 +2,8 @@ package indexer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -175,13 +177,13 @@ type form struct {
 // formKey identifies an article by its normalised title and its text
 // without white space: two forms of one article (HTML and text) share it.
 func formKey(d corpus.Document) string {
-	var b strings.Builder
-	b.WriteString(corpus.NormalizeTitle(d.Title))
-	b.WriteByte(0)
-	for _, f := range strings.Fields(d.Body) {
-		b.WriteString(f)
+	h := sha256.New()
+	_, _ = io.WriteString(h, corpus.NormalizeTitle(d.Title)) // a hash.Hash never fails to write
+	_, _ = h.Write([]byte{0})
+	for f := range strings.FieldsSeq(d.Body) {
+		_, _ = io.WriteString(h, f)
 	}
-	return corpus.HashBytes([]byte(b.String()))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Retracted returns the ids of documents Read sent and then replaced by
@@ -196,11 +198,13 @@ func (r *Report) Retracted() []string {
 // sameForm decides for an article whether it is another form of one
 // already seen: false to drop it; true to send it, having retracted the
 // one kept before when this one has a URL and that one had none.
-func (r *Report) sameForm(d corpus.Document) bool {
+func (r *Report) sameForm(d corpus.Document, key string) bool {
 	if d.Kind != corpus.KindArticle || d.Title == "" {
 		return true
 	}
-	key := formKey(d)
+	if key == "" {
+		key = formKey(d)
+	}
 	if r.forms == nil {
 		r.forms = map[string]form{}
 	}
@@ -228,14 +232,17 @@ func (r *Report) skip(src string, err error) {
 
 // first reports whether d's id is new, recording it; a repeated id is
 // skipped with the source that had it first.
-func (r *Report) first(d corpus.Document) bool {
+func (r *Report) first(d corpus.Document) bool { return r.firstKeyed(d, "") }
+
+// firstKeyed is first with d's formKey computed beforehand ("": not yet).
+func (r *Report) firstKeyed(d corpus.Document, key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if src, dup := r.seen[d.ID]; dup {
 		r.Skipped = append(r.Skipped, Skip{Source: d.Source, Reason: fmt.Sprintf("duplicate id %s (first from %s)", d.ID, src)})
 		return false
 	}
-	if !r.sameForm(d) {
+	if !r.sameForm(d, key) {
 		return false
 	}
 	if r.seen == nil {
@@ -421,38 +428,16 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, err
 }
 
-func readJSONL(ctx context.Context, path string, opt SourceOptions, rep *Report, out chan<- corpus.Document) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r := corpus.NewJSONLReader(f, corpus.Options{Source: path, Fields: opt.Fields})
-	for bad := 0; ; {
-		d, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			if bad++; bad > maxBadLines {
-				return fmt.Errorf("giving up after %d bad lines in a row: %w", bad, err)
-			}
-			rep.skip(path, err)
-			continue
-		}
-		bad = 0
-		atomic.AddInt64(&rep.Bytes, int64(len(d.Title)+len(d.Body)))
-		if err := send(ctx, rep, d, out); err != nil {
-			return err
-		}
-	}
+func send(ctx context.Context, rep *Report, d corpus.Document, out chan<- corpus.Document) error {
+	return sendKeyed(ctx, rep, d, "", out)
 }
 
-func send(ctx context.Context, rep *Report, d corpus.Document, out chan<- corpus.Document) error {
+// sendKeyed is send with d's formKey computed beforehand ("": not yet).
+func sendKeyed(ctx context.Context, rep *Report, d corpus.Document, key string, out chan<- corpus.Document) error {
 	if d.Kind == "" {
 		d.Kind = corpus.KindArticle
 	}
-	if !rep.first(d) {
+	if !rep.firstKeyed(d, key) {
 		return nil
 	}
 	if d.Kind == corpus.KindArticle {
