@@ -46,6 +46,12 @@ type Document struct {
 	// stored with the document, so the next run can ask for it
 	// conditionally and keep what a failing sitemap listed.
 	Crawl CrawlState `json:"crawl,omitzero"`
+	// Unread marks a source document the reader recognised, by its Hash,
+	// as one the index holds unchanged, and did not decode: only ID, Kind,
+	// URL, Title, Source, Hash and the names of Fields are set. The
+	// indexer keeps its indexed version; it never writes an Unread
+	// document.
+	Unread bool `json:"-"`
 }
 
 // CrawlState is a crawled page's HTTP validators and the sitemap that

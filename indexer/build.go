@@ -98,6 +98,7 @@ type job struct {
 	noop      bool
 	kept      *keptSet // opt.Keep's answer, once asked
 	keepErr   error    // copying the kept documents of a full run failed
+	unreadErr error    // a run that analyses everything got an Unread document
 }
 
 func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental bool) error {
@@ -109,7 +110,7 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 	}
 	err := j.write(ctx, docs, incremental)
 	if err == nil {
-		err = j.keepErr
+		err = errors.Join(j.keepErr, j.unreadErr)
 	}
 	if err == nil && incremental {
 		err = j.deleteGone()
@@ -214,7 +215,11 @@ func (j *job) classifyAll(ctx context.Context, docs <-chan corpus.Document, todo
 		case <-ctx.Done():
 			return
 		}
-		if !j.classify(doc) && incremental {
+		if doc.Unread && !incremental { // the schema changed since the reader looked
+			j.unreadErr = fmt.Errorf("%w (the index's schema changed: document %s was not read)", ErrConcurrentRun, doc.ID)
+			return
+		}
+		if !j.classify(doc) && (incremental || doc.Unread) {
 			continue
 		}
 		select {
@@ -232,6 +237,14 @@ func (j *job) classify(doc corpus.Document) bool {
 	}
 	j.ids[doc.ID], j.seen[doc.ID] = true, true
 	old, ok := j.old[doc.ID]
+	if doc.Unread { // the reader knew it from the served generation: keep that version
+		if !ok { // deleted over the API since the reader looked: it stays deleted
+			delete(j.ids, doc.ID)
+			return false
+		}
+		j.changes.Unchanged++ // or pushed over since: the carry-over writes the pushed version
+		return false
+	}
 	switch {
 	case !ok:
 		j.changes.Added++

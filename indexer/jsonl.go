@@ -35,9 +35,10 @@ type pending struct {
 
 // decoded is one line's document with its formKey, or the line's error.
 type decoded struct {
-	doc corpus.Document
-	key string
-	err error
+	doc  corpus.Document
+	key  string
+	size int // bytes of text read: the title and body, or the line of an Unread document
+	err  error
 }
 
 // readJSONL sends the documents of a JSONL file in line order. Lines are
@@ -63,7 +64,7 @@ func readJSONL(ctx context.Context, path string, opt SourceOptions, rep *Report,
 		go func() {
 			defer wg.Done()
 			for c := range work {
-				decodeChunk(r, c)
+				decodeChunk(r, opt.known, path, c)
 			}
 		}()
 	}
@@ -108,8 +109,10 @@ func readChunks(ctx context.Context, r *corpus.JSONLReader, ordered, work chan<-
 	}
 }
 
-// decodeChunk decodes c's lines into c.out and closes c.done.
-func decodeChunk(r *corpus.JSONLReader, c *chunk) {
+// decodeChunk decodes c's lines into c.out and closes c.done. A line of
+// path whose hash is known is not decoded: it is its known document,
+// Unread.
+func decodeChunk(r *corpus.JSONLReader, known map[string]knownDoc, path string, c *chunk) {
 	defer close(c.done)
 	c.out = make([]decoded, len(c.lines))
 	for i, p := range c.lines {
@@ -117,8 +120,15 @@ func decodeChunk(r *corpus.JSONLReader, c *chunk) {
 			c.out[i].err = p.err
 			continue
 		}
+		if len(known) > 0 {
+			hash := corpus.HashBytes(p.line.Text)
+			if k, ok := known[hash]; ok && k.source == path {
+				c.out[i] = decoded{doc: k.unread(hash), key: k.form, size: len(p.line.Text)}
+				continue
+			}
+		}
 		d, err := r.Decode(p.line)
-		c.out[i] = decoded{doc: d, err: err}
+		c.out[i] = decoded{doc: d, err: err, size: len(d.Title) + len(d.Body)}
 		if err == nil && (d.Kind == "" || d.Kind == corpus.KindArticle) && d.Title != "" {
 			c.out[i].key = formKey(d)
 		}
@@ -145,7 +155,7 @@ func sendChunks(ctx context.Context, path string, rep *Report, ordered <-chan *c
 			}
 			bad = 0
 			d := dd.doc
-			atomic.AddInt64(&rep.Bytes, int64(len(d.Title)+len(d.Body)))
+			atomic.AddInt64(&rep.Bytes, int64(dd.size))
 			if err := sendKeyed(ctx, rep, d, dd.key, out); err != nil {
 				return err
 			}

@@ -27,6 +27,13 @@ func (d *Dir) IndexSources(ctx context.Context, sources []string, src SourceOpti
 		}
 		src.previous = prev
 	}
+	if !full && slices.ContainsFunc(sources, func(s string) bool { return !isURL(s) }) { // files: JSONL among them maybe
+		known, err := d.knownLines(ctx)
+		if err != nil {
+			return "", Changes{}, nil, err
+		}
+		src.known = known
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	docs := make(chan corpus.Document, 256)
@@ -64,6 +71,24 @@ func (d *Dir) IndexSources(ctx context.Context, sources []string, src SourceOpti
 		err = errors.Join(rerr, err)
 	}
 	return name, ch, rep, err
+}
+
+// knownLines is knownLines of the served generation; nil when there is
+// none, or when its schema is not this build's (the run analyses every
+// document again).
+func (d *Dir) knownLines(ctx context.Context) (map[string]knownDoc, error) {
+	if same, err := d.currentSchema(); err != nil || !same {
+		return nil, err
+	}
+	r, _, err := d.Open()
+	if errors.Is(err, ErrNoGeneration) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return knownLines(ctx, r)
 }
 
 // crawlState is the crawl state of the served generation's crawled

@@ -43,6 +43,7 @@ const (
 	FieldSitemap       = "crawl_sitemap" // the sitemap that listed it, stored only
 	FieldTitleKey      = "title_key"     // corpus.NormalizeTitle(title), keyword: finds related entries by title
 	FieldTitlePrefix   = "title_pre"     // Analyzers.TitlePrefixes of the title: suggestions, one term per typed text
+	FieldForm          = "form"          // the duplicate check's content key of an article without related entries, stored only (known.go)
 )
 
 // FieldOwnPrefix starts the index fields of a document's own fields
@@ -147,6 +148,9 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	doc.AddField(bluge.NewKeywordField(FieldTitleKey, corpus.NormalizeTitle(d.Title)))
 	addStored(doc, FieldSource, d.Source)
 	addStored(doc, FieldHash, d.Hash)
+	if hasForm(d) {
+		addStored(doc, FieldForm, formKey(d))
+	}
 	addStored(doc, FieldETag, d.Crawl.ETag)
 	addStored(doc, FieldLastModified, d.Crawl.LastModified)
 	addStored(doc, FieldSitemap, d.Crawl.Sitemap)

@@ -40,6 +40,10 @@ type SourceOptions struct {
 	// (IndexSources sets it for incremental runs): the crawler's
 	// conditional requests.
 	previous map[string]corpus.CrawlState
+	// known are the documents of the served generation a JSONL line may
+	// stand for unread, by hash (IndexSources sets it for incremental
+	// runs; known.go).
+	known map[string]knownDoc
 }
 
 // URLReader reads a URL source (a sitemap or a start page) into sink.
