@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/wensou/wensou/corpus"
+	"github.com/wensou/wensou/indexer"
 )
 
 // Errors of document writes.
@@ -39,7 +40,34 @@ func (s *Server) putDocs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, s.withSeq(c, gin.H{"indexed": len(docs)}, seq))
+	res := gin.H{"indexed": len(docs)}
+	if t := truncations(nil, docs); len(t) > 0 {
+		res["truncated"] = t
+	}
+	writeJSON(c, http.StatusOK, s.withSeq(c, res, seq))
+}
+
+// A truncation names a document whose body is longer than the indexer
+// analyses (indexer.MaxAnalyzedBytes): stored whole, searchable in its
+// first analysed_bytes.
+type truncation struct {
+	ID       string `json:"id"`
+	Bytes    int    `json:"bytes"`
+	Analysed int    `json:"analysed_bytes"`
+}
+
+// maxTruncations bounds the truncations a response lists.
+const maxTruncations = 100
+
+// truncations appends to list the documents of docs that are analysed in
+// part, up to maxTruncations.
+func truncations(list []truncation, docs []corpus.Document) []truncation {
+	for _, d := range docs {
+		if len(d.Body) > indexer.MaxAnalyzedBytes && len(list) < maxTruncations {
+			list = append(list, truncation{ID: d.ID, Bytes: len(d.Body), Analysed: len(indexer.Analysed(d.Body))})
+		}
+	}
+	return list
 }
 
 func (s *Server) readDocs(c *gin.Context) ([]corpus.Document, error) {

@@ -34,13 +34,14 @@ func isNDJSON(r *http.Request) bool {
 // of MaxPushDocs, so memory is bounded by a batch and a line whatever the
 // body's size.
 type ndjsonImport struct {
-	s       *Server
-	c       *gin.Context
-	batch   []corpus.Document
-	indexed int
-	seq     uint64 // of the last batch, on a replica
-	errs    []lineError
-	more    int
+	s         *Server
+	c         *gin.Context
+	batch     []corpus.Document
+	indexed   int
+	seq       uint64 // of the last batch, on a replica
+	errs      []lineError
+	more      int
+	truncated []truncation // documents analysed in part
 }
 
 // putNDJSON handles POST /api/docs with Content-Type application/x-ndjson:
@@ -66,6 +67,9 @@ func (s *Server) putNDJSON(c *gin.Context) {
 	res := s.withSeq(c, gin.H{"indexed": imp.indexed, "errors": imp.errs}, imp.seq)
 	if imp.more > 0 {
 		res["more_errors"] = imp.more
+	}
+	if len(imp.truncated) > 0 {
+		res["truncated"] = imp.truncated
 	}
 	writeJSON(c, http.StatusOK, res)
 }
@@ -117,6 +121,7 @@ func (imp *ndjsonImport) flush() error {
 		return fmt.Errorf("after %d documents: %w", imp.indexed, err)
 	}
 	imp.indexed += len(imp.batch)
+	imp.truncated = truncations(imp.truncated, imp.batch)
 	imp.batch = imp.batch[:0]
 	return nil
 }

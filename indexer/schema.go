@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blugelabs/bluge"
 	"github.com/blugelabs/bluge/analysis"
@@ -120,6 +121,30 @@ type Analyzers interface {
 	TitlePrefixes() *analysis.Analyzer
 }
 
+// MaxAnalyzedBytes caps the body text one document gets analysed: a body
+// beyond it is stored whole but searchable (and highlighted) in its first
+// MaxAnalyzedBytes only, cut after the last line end before the cap (else
+// the last whole character). It bounds the memory and time of one
+// document whatever its size; a push answers which documents it cut.
+const MaxAnalyzedBytes = 4 << 20
+
+// Analysed is the part of body that is analysed (MaxAnalyzedBytes).
+func Analysed(body string) string {
+	if len(body) <= MaxAnalyzedBytes {
+		return body
+	}
+	cut := body[:MaxAnalyzedBytes]
+	if i := strings.LastIndexByte(cut, '\n'); i > MaxAnalyzedBytes/2 {
+		return cut[:i]
+	}
+	for i := len(cut); i > len(cut)-utf8.UTFMax && i > 0; i-- {
+		if utf8.RuneStart(body[i]) {
+			return body[:i]
+		}
+	}
+	return cut
+}
+
 // headingSep joins headings in the stored headings field.
 const headingSep = "\n"
 
@@ -137,7 +162,7 @@ func newDocument(d corpus.Document, a Analyzers, origin string) (*bluge.Document
 	doc.AddField(bluge.NewTextField(FieldTitlePinyin, d.Title).WithAnalyzer(a.Pinyin()))
 	doc.AddField(bluge.NewTextField(FieldTitlePrefix, d.Title).WithAnalyzer(a.TitlePrefixes()))
 	addText(doc, FieldHeadings, FieldHeadingBigram, strings.Join(d.Headings, headingSep), a, true)
-	addText(doc, FieldBody, FieldBodyBigram, d.Body, a, len(d.Body) <= BlockedBody)
+	addText(doc, FieldBody, FieldBodyBigram, Analysed(d.Body), a, len(d.Body) <= BlockedBody)
 	if len(d.Body) > BlockedBody {
 		doc.AddField(bluge.NewStoredOnlyField(FieldBodyBlocks, EncodeBlocks(d.Body)))
 	}
