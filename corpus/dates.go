@@ -18,7 +18,7 @@ const publishLabel = `(?:发布时间|发布日期|发表时间|发表日期|发
 // The regexps are compiled once; they are immutable and safe to share.
 var (
 	dateRe        = regexp.MustCompile(datePattern)
-	publishTextRe = regexp.MustCompile(publishLabel + `\s*[:：]?\s*` + datePattern)
+	publishAtRe   = regexp.MustCompile(`^` + publishLabel + `\s*[:：]?\s*` + datePattern)
 	publishLineRe = regexp.MustCompile(`^` + publishLabel + `\s*[:：]\s*` + datePattern + `$`)
 )
 
@@ -85,12 +85,43 @@ func parsePublished(s string, zone *time.Location) (time.Time, bool) {
 
 // findPublishText finds a labelled date such as 发布时间:2025-06-22 16:15:29
 // in running text.
+//
+// A match starts with a label, so the label pattern is tried, anchored,
+// only where one of the labels' first characters stands: the first match
+// is the one an unanchored search finds, without running the automaton
+// over a long page that holds none.
 func findPublishText(s string, zone *time.Location) (time.Time, bool) {
-	m := publishTextRe.FindStringSubmatch(s)
-	if m == nil {
-		return time.Time{}, false
+	var next [len(labelStarts)]int // where each first character occurs next; -1: no more
+	for k, c := range labelStarts {
+		next[k] = indexFrom(s, c, 0)
 	}
-	return dateFromMatch(m[1:], zone)
+	for {
+		k := -1
+		for n, at := range next {
+			if at >= 0 && (k < 0 || at < next[k]) {
+				k = n
+			}
+		}
+		if k < 0 {
+			return time.Time{}, false
+		}
+		at := next[k]
+		if m := publishAtRe.FindStringSubmatch(s[at:]); m != nil {
+			return dateFromMatch(m[1:], zone)
+		}
+		next[k] = indexFrom(s, labelStarts[k], at+len(labelStarts[k]))
+	}
+}
+
+// labelStarts are the first characters of publishLabel's labels.
+var labelStarts = [...]string{"发", "發", "時", "时", "日"}
+
+// indexFrom is the index of sub in s at or after from, or -1.
+func indexFrom(s, sub string, from int) int {
+	if i := strings.Index(s[from:], sub); i >= 0 {
+		return from + i
+	}
+	return -1
 }
 
 // publishLine reports whether the whole line is a publish-time line, and
