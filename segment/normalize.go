@@ -48,6 +48,7 @@ type normalizer struct {
 	// rune, so every chunk still maps one original rune.
 	phrases   map[rune][]phrase
 	starts    []uint64 // bit r-denseLo: a phrase starts with r (no map lookup per rune)
+	sparse    bool     // some phrase starts outside [denseLo, denseHi): look it up in phrases
 	zeroTails []string
 	// dense is ts for denseLo <= r < denseHi (the CJK blocks), 0 = unchanged:
 	// an array index instead of a map lookup per character.
@@ -89,6 +90,8 @@ func newNormalizer(tsText, phraseText string) (*normalizer, error) {
 	for r := range n.phrases {
 		if denseLo <= r && r < denseHi {
 			n.starts[(r-denseLo)/64] |= 1 << ((r - denseLo) % 64)
+		} else {
+			n.sparse = true
 		}
 	}
 	return n, nil
@@ -101,6 +104,9 @@ func (n *normalizer) startsPhrase(r rune) bool {
 			return n.phrases[r] != nil
 		}
 		return n.starts[(r-denseLo)/64]&(1<<((r-denseLo)%64)) != 0
+	}
+	if n.starts != nil && !n.sparse { // Latin text, digits, punctuation: no map lookup
+		return false
 	}
 	return n.phrases[r] != nil
 }
