@@ -82,6 +82,10 @@ func appendResult(b []byte, res *search.Result) ([]byte, bool) {
 		b = append(b, `,"corrected":`...)
 		b = appendString(b, res.Corrected)
 	}
+	if res.ExactTotal > 0 {
+		b = append(b, `,"exact_total":`...)
+		b = strconv.AppendUint(b, res.ExactTotal, 10)
+	}
 	b = append(b, `,"hits":`...)
 	if res.Hits == nil {
 		b = append(b, "null"...)

@@ -27,7 +27,7 @@ func TestAppendResultEqualsEncodingJSON(t *testing.T) {
 		{},
 		{Query: "注销", Total: 2, Page: 1, Size: 10, TookMS: 0.123, Hits: []search.Hit{}, Facets: search.Facets{Kind: map[string]uint64{}, Month: map[string]uint64{}}},
 		benchResult(),
-		{Query: odd, Relaxed: true, Partial: true, Corrected: odd, TookMS: 1e21, Hits: []search.Hit{
+		{Query: odd, Relaxed: true, Partial: true, Corrected: odd, ExactTotal: 3, TookMS: 1e21, Hits: []search.Hit{
 			{ID: odd, Kind: odd, Title: odd, URL: odd, Published: odd, Score: 1e-7, TitleHTML: odd, SnippetHTML: odd},
 			{ID: "x", Score: -0.5},
 			{ID: "y", Score: 5e-324},
@@ -66,7 +66,7 @@ func TestAppendResultKnowsEveryField(t *testing.T) {
 	for _, c := range []struct {
 		typ  reflect.Type
 		want int
-	}{{reflect.TypeFor[search.Result](), 11}, {reflect.TypeFor[search.Hit](), 10}, {reflect.TypeFor[search.Facets](), 3}} {
+	}{{reflect.TypeFor[search.Result](), 12}, {reflect.TypeFor[search.Hit](), 10}, {reflect.TypeFor[search.Facets](), 3}} {
 		if n := c.typ.NumField(); n != c.want {
 			t.Errorf("%v has %d fields, appendResult writes %d: update it", c.typ, n, c.want)
 		}

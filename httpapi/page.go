@@ -287,6 +287,7 @@ type pageData struct {
 	// with its page and the page of the query as typed.
 	Corrected              string
 	CorrectedURL, ExactURL string
+	ExactTotal             uint64 // with Corrected: the query as typed found these, listed first
 	TookMS                 string
 	Hits                   []pageHit
 	PastEnd                bool // a page after the last one
@@ -440,7 +441,7 @@ func (s *Server) fillResults(c *gin.Context, d *pageData, req search.Request, re
 	if res.Corrected != "" {
 		fixed := st
 		fixed.Q, fixed.Page = res.Corrected, 1
-		d.Corrected, d.CorrectedURL = res.Corrected, fixed.URL()
+		d.Corrected, d.CorrectedURL, d.ExactTotal = res.Corrected, fixed.URL(), res.ExactTotal
 		asTyped := st
 		asTyped.Page = 1
 		d.ExactURL = asTyped.URL() + "&exact=1"

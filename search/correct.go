@@ -30,6 +30,35 @@ const maxCorrectionTitles = 20
 // the same sound, and the corrected query text; ok false when nothing was
 // corrected.
 func (e *Engine) correct(ctx context.Context, r *bluge.Reader, b builder, q Query) (Query, string, bool, error) {
+	return e.correctWith(ctx, r, b, q, false)
+}
+
+// Rare words. A typo that a page also carries (one article misspelt 注消)
+// is in the index, so it is not unknown; the query as typed then finds
+// that page only. When the query as typed finds at most rareHits
+// documents, a known word of it is corrected all the same if at least
+// rareVotes of the titles of its sound share another word: the corrected
+// query's documents are listed after the exact ones (Result.ExactTotal).
+const (
+	rareHits     = 3
+	rareVotes    = 3
+	rareMaxWords = 4
+)
+
+// correctRare is correct for known words of a query that found at most
+// rareHits documents: homophones only, and only a sound most titles share.
+func (e *Engine) correctRare(ctx context.Context, r *bluge.Reader, b builder, q Query) (Query, string, bool, error) {
+	words := 0
+	for _, c := range q.Clauses {
+		words += len(b.words(c.Text))
+	}
+	if words > rareMaxWords { // a typo is sought in short queries; a long one found what it holds
+		return q, "", false, nil
+	}
+	return e.correctWith(ctx, r, b, q, true)
+}
+
+func (e *Engine) correctWith(ctx context.Context, r *bluge.Reader, b builder, q Query, rare bool) (Query, string, bool, error) {
 	pa, ok := b.a.(interface{ Pinyin() *analysis.Analyzer })
 	if !ok {
 		return q, "", false, nil
@@ -47,7 +76,7 @@ func (e *Engine) correct(ctx context.Context, r *bluge.Reader, b builder, q Quer
 			words = append([]string{text}, words...) // the clause as one word first: 爱组机 is split by the segmenter
 		}
 		for _, w := range words {
-			fix, err := e.correctWord(ctx, r, b, pa.Pinyin(), w)
+			fix, err := e.correctWord(ctx, r, b, pa.Pinyin(), w, rare)
 			if err != nil {
 				return q, "", false, err
 			}
@@ -68,19 +97,25 @@ func (e *Engine) correct(ctx context.Context, r *bluge.Reader, b builder, q Quer
 
 // correctWord returns the indexed title word that sounds like w, "" when w
 // is known, not Chinese, or has no such word.
-func (e *Engine) correctWord(ctx context.Context, r *bluge.Reader, b builder, py *analysis.Analyzer, w string) (string, error) {
+func (e *Engine) correctWord(ctx context.Context, r *bluge.Reader, b builder, py *analysis.Analyzer, w string, rare bool) (string, error) {
 	if utf8.RuneCountInString(w) < 2 || !allHan(w) {
 		return "", nil
 	}
-	known, err := hasGrams(r, b.grams(w))
-	if err != nil || known {
+	if rare { // only a word that some but few texts hold: 注消, not 试用 (a homophone of 使用)
+		if few, err := fewDocs(r, b.grams(w), rareHits); err != nil || !few {
+			return "", err
+		}
+	} else if known, err := hasGrams(r, b.grams(w)); err != nil || known {
 		return "", err
 	}
 	if sound := fullPinyin(py, w); sound != "" {
-		fix, err := soundAlike(ctx, r, b, py, sound, w)
-		if err != nil || fix != "" {
+		fix, votes, err := soundAlike(ctx, r, b, py, sound, w)
+		if err != nil || fix != "" && (!rare || votes >= rareVotes) {
 			return fix, err
 		}
+	}
+	if rare {
+		return "", nil
 	}
 	if utf8.RuneCountInString(w) < typoMinRunes {
 		return "", nil
@@ -93,18 +128,18 @@ func (e *Engine) correctWord(ctx context.Context, r *bluge.Reader, b builder, py
 }
 
 // soundAlike finds, among the titles holding a word pronounced sound, the
-// word most of them share.
-func soundAlike(ctx context.Context, r *bluge.Reader, b builder, py *analysis.Analyzer, sound, w string) (string, error) {
+// word most of them share, and how many do.
+func soundAlike(ctx context.Context, r *bluge.Reader, b builder, py *analysis.Analyzer, sound, w string) (string, int, error) {
 	req := bluge.NewTopNSearch(maxCorrectionTitles, bluge.NewTermQuery(sound).SetField(indexer.FieldTitlePinyin)).SetScore("none")
 	ms, err := collectMatches(ctx, r, req)
 	if err != nil {
-		return "", fmt.Errorf("correct %q: %w", w, err)
+		return "", 0, fmt.Errorf("correct %q: %w", w, err)
 	}
 	votes, best := map[string]int{}, ""
 	for _, m := range ms {
 		title, err := storedTitle(m)
 		if err != nil {
-			return "", err
+			return "", 0, err
 		}
 		for _, t := range py.Analyze([]byte(title)) {
 			if string(t.Term) != sound {
@@ -121,7 +156,7 @@ func soundAlike(ctx context.Context, r *bluge.Reader, b builder, py *analysis.An
 			break
 		}
 	}
-	return best, nil
+	return best, votes[best], nil
 }
 
 func storedTitle(m *bsearch.DocumentMatch) (string, error) {
@@ -167,6 +202,45 @@ func hasGrams(r *bluge.Reader, gs []gram) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// fewDocs reports whether every gram of gs is in some text field and one
+// of them is in at most n documents' (counted per field, so a document
+// may count twice).
+func fewDocs(r *bluge.Reader, gs []gram, n uint64) (bool, error) {
+	few := false
+	for _, g := range gs {
+		var docs uint64
+		for _, f := range []string{indexer.FieldTitleBigram, indexer.FieldHeadingBigram, indexer.FieldBodyBigram} {
+			c, err := dictCount(r, f, g.term)
+			if err != nil {
+				return false, err
+			}
+			docs += c
+		}
+		if docs == 0 {
+			return false, nil // unknown: the other correction's
+		}
+		few = few || docs <= n
+	}
+	return few, nil
+}
+
+// dictCount is the number of documents whose field holds term.
+func dictCount(r *bluge.Reader, field, term string) (uint64, error) {
+	it, err := r.DictionaryIterator(field, nil, []byte(term), []byte(term+"\x00"))
+	if err != nil {
+		return 0, fmt.Errorf("dictionary of %s: %w", field, err)
+	}
+	defer func() { _ = it.Close() }()
+	e, err := it.Next()
+	if err != nil {
+		return 0, fmt.Errorf("dictionary of %s: %w", field, err)
+	}
+	if e == nil || e.Term() != term {
+		return 0, nil
+	}
+	return e.Count(), nil
 }
 
 // dictHas reports whether term is in field's dictionary.

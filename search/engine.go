@@ -252,8 +252,14 @@ func (e *Engine) run(ctx context.Context, r *bluge.Reader, b builder, q Query, r
 	p := newPlan(b, q, e.cfg.Limits.MaxClauses)
 	qr := queryRunes(b.a, q)
 	res, err := e.exec(ctx, r, p, req, qr, lits, false)
-	if err != nil || res.Total > 0 {
+	if err != nil {
 		return res, err
+	}
+	if res.Total > 0 {
+		if res.Total > rareHits || req.Exact || req.Sort == "date" || req.sortField != "" {
+			return res, nil
+		}
+		return e.withRareCorrection(ctx, r, b, q, req, lits, res)
 	}
 	if fixed, text, ok, err := e.correctUnless(ctx, r, b, q, req.Exact); err != nil || ok {
 		if err != nil {
@@ -295,6 +301,57 @@ func (e *Engine) runCorrected(ctx context.Context, r *bluge.Reader, b builder, q
 		res.Corrected = text
 	}
 	return res, err
+}
+
+// withRareCorrection follows exact, the few documents the query as typed
+// found, with the documents of the query with its rare words corrected
+// (correctRare), when it has any: the exact ones first, then the others,
+// paged as one list.
+func (e *Engine) withRareCorrection(ctx context.Context, r *bluge.Reader, b builder, q Query, req Request, lits []bluge.Query, exact *Result) (*Result, error) {
+	fixed, text, ok, err := e.correctRare(ctx, r, b, q)
+	if err != nil || !ok {
+		return exact, err
+	}
+	page, size := max(req.Page, 1), max(req.Size, 1) // validated: Size is set
+	n := int(exact.Total)                            // at most rareHits: all on page 1 when size allows
+	seen := make(map[string]bool, n)
+	all := exact
+	if page > 1 || n > len(exact.Hits) { // the exact ids, to leave them out of the rest
+		first := req
+		first.Page, first.Size = 1, n
+		if all, err = e.exec(ctx, r, newPlan(b, q, e.cfg.Limits.MaxClauses), first, queryRunes(b.a, q), lits, false); err != nil {
+			return nil, err
+		}
+	}
+	for _, h := range all.Hits {
+		seen[h.ID] = true
+	}
+	wide := req
+	wide.Page, wide.Size = 1, page*size+n
+	alt, err := e.runCorrected(ctx, r, b, fixed, text, wide, lits)
+	if err != nil || alt.Total == 0 {
+		return exact, err
+	}
+	rest := make([]Hit, 0, len(alt.Hits))
+	for _, h := range alt.Hits {
+		if !seen[h.ID] {
+			rest = append(rest, h)
+		}
+	}
+	out := *exact
+	out.Corrected, out.ExactTotal = text, exact.Total
+	out.Total = exact.Total + alt.Total - uint64(len(alt.Hits)-len(rest))
+	start := (page - 1) * size
+	out.Hits = append([]Hit(nil), exact.Hits...)
+	from := max(0, start-n)
+	for _, h := range rest[min(from, len(rest)):] {
+		if len(out.Hits) == size {
+			break
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	out.Facets = alt.Facets
+	return &out, nil
 }
 
 // literals resolves the literal boosts of q against r (see

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -241,4 +242,51 @@ func allIn(t string, pieces []string) bool {
 		}
 	}
 	return true
+}
+
+// TestRareTypoAlsoCorrected: a typo that one page carries as typed (注消)
+// finds that page first, then what the right spelling finds, and says so
+// (Corrected, ExactTotal); a rare word whose homophone is not more common
+// in titles, and a word as common as its homophones, are not corrected.
+func TestRareTypoAlsoCorrected(t *testing.T) {
+	docs := []corpus.Document{{ID: "typo-page", Kind: corpus.KindArticle, Title: "一篇写错字的文章", Body: "这里把账户注消写错了。"}}
+	for i, title := range []string{"信用卡注销流程", "手机号注销以后", "支付宝账户注销须知"} { // 注销 in four titles with the sample's
+		docs = append(docs, corpus.Document{ID: fmt.Sprintf("zx-%d", i), Kind: corpus.KindArticle, Title: title, Body: title + "的正文。"})
+	}
+	e := testEngine(t, docs...)
+	right := search(t, e, "注销")
+	res := search(t, e, "注消")
+	if res.Corrected != "注销" || res.ExactTotal != 1 {
+		t.Fatalf("注消: corrected %q, exact_total %d, want 注销 and 1", res.Corrected, res.ExactTotal)
+	}
+	got := ids(res)
+	if len(got) < 2 || got[0] != "typo-page" || got[1] != right.Hits[0].ID {
+		t.Errorf("注消: %v, want typo-page first, then %s (first for 注销)", got, right.Hits[0].ID)
+	}
+	if res.Total != right.Total+1 {
+		t.Errorf("注消: total %d, want %d (the typo page plus 注销's %d)", res.Total, right.Total+1, right.Total)
+	}
+	// Page 2 continues the same list: no document twice, none lost.
+	p2, err := e.Search(context.Background(), Request{Query: "注消", Page: 2, Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, id := range append(got, ids(p2)...) {
+		if seen[id] {
+			t.Errorf("注消: %s on page 1 and page 2", id)
+		}
+		seen[id] = true
+	}
+	if want := min(int(res.Total), 20); len(seen) != want {
+		t.Errorf("注消: %d documents on pages 1-2, want %d", len(seen), want)
+	}
+	if exact, err := e.Search(context.Background(), Request{Query: "注消", Exact: true}); err != nil || exact.Total != 1 || exact.Corrected != "" {
+		t.Errorf("注消 exact: %+v %v, want only the typo page", exact, err)
+	}
+	for _, q := range []string{"一篇写错字", "网贷账户怎么注销"} {
+		if res := search(t, e, q); res.Corrected != "" {
+			t.Errorf("%s: corrected to %q", q, res.Corrected)
+		}
+	}
 }

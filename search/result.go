@@ -24,10 +24,16 @@ type Result struct {
 	Relaxed bool          `json:"relaxed,omitempty"` // not every term matched: best-effort results
 	Partial bool          `json:"partial,omitempty"` // the query budget ran out: the best of what was matched
 	// Corrected is the query searched instead when the query as typed
-	// found nothing and a word of it sounds like an indexed word (注消 → 注销).
+	// found nothing and a word of it sounds like an indexed word (注消 →
+	// 注销), or also when it found few and a rare word of it sounds like a
+	// common one (ExactTotal).
 	Corrected string `json:"corrected,omitempty"`
-	Hits      []Hit  `json:"hits"`
-	Facets    Facets `json:"facets"`
+	// ExactTotal, with Corrected, is how many documents the query as typed
+	// found (a typo some page also carries): they come first, the
+	// corrected query's documents after them.
+	ExactTotal uint64 `json:"exact_total,omitempty"`
+	Hits       []Hit  `json:"hits"`
+	Facets     Facets `json:"facets"`
 }
 
 // Hit is one matching document, with its title and a snippet of its body
