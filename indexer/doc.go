@@ -4,7 +4,15 @@
 // names live in schema.go), analyses them in parallel with the analyzers of
 // the segment step and writes them in large batches, never one fsync per
 // document; a full run folds them into segments it builds itself
-// (iceseg.Accumulator, pipeline.go) instead of bluge batches.
+// (iceseg.Accumulator, pipeline.go) instead of bluge batches. A body is
+// analysed in its first MaxAnalyzedBytes and stored whole.
+//
+// Sources (Read, IndexSources) are files, directories, JSONL files and
+// URLs. JSONL lines are decoded on one worker per CPU and sent in order
+// (jsonl.go); an incremental run does not decode a line whose hash the
+// served generation holds for a document of that file: it is sent Unread
+// and the run keeps the indexed version (known.go), so an incremental run
+// costs little more than the documents that changed.
 //
 // A data directory (Dir) holds versioned generations and a CURRENT pointer
 // that is switched by an atomic rename only after the new generation was
