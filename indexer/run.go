@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/blugelabs/bluge"
+
 	"github.com/wensou/wensou/corpus"
 )
 
@@ -80,37 +82,44 @@ func (d *Dir) knownLines(ctx context.Context) (map[string]knownDoc, error) {
 	if same, err := d.currentSchema(); err != nil || !same {
 		return nil, err
 	}
-	r, _, err := d.Open()
-	if errors.Is(err, ErrNoGeneration) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return knownLines(ctx, r)
+	var out map[string]knownDoc
+	err := d.withServed(func(r *bluge.Reader) (err error) {
+		out, err = knownLines(ctx, r)
+		return err
+	})
+	return out, err
 }
 
 // crawlState is the crawl state of the served generation's crawled
 // documents by source; empty when there is no generation.
 func (d *Dir) crawlState(ctx context.Context) (map[string]corpus.CrawlState, error) {
+	var out map[string]corpus.CrawlState
+	err := d.withServed(func(r *bluge.Reader) error {
+		m, err := manifest(ctx, r)
+		if err != nil {
+			return fmt.Errorf("crawl state: %w", err)
+		}
+		out = map[string]corpus.CrawlState{}
+		for _, e := range m {
+			if e.origin == "" && (e.crawl.ETag != "" || e.crawl.LastModified != "") {
+				out[e.source] = e.crawl
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// withServed calls fn with the served generation's reader; without a
+// generation it does nothing.
+func (d *Dir) withServed(fn func(*bluge.Reader) error) error {
 	r, _, err := d.Open()
 	if errors.Is(err, ErrNoGeneration) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer r.Close()
-	m, err := manifest(ctx, r)
-	if err != nil {
-		return nil, fmt.Errorf("crawl state: %w", err)
-	}
-	out := map[string]corpus.CrawlState{}
-	for _, e := range m {
-		if e.origin == "" && (e.crawl.ETag != "" || e.crawl.LastModified != "") {
-			out[e.source] = e.crawl
-		}
-	}
-	return out, nil
+	return fn(r)
 }
