@@ -118,7 +118,7 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 	if err == nil && j.opt.Retract != nil {
 		err = j.retract(j.opt.Retract())
 	}
-	if err == nil && len(j.ids) == 0 {
+	if err == nil && len(j.ids) == 0 && !j.opt.AllowEmpty {
 		err = ErrEmptyBuild
 	}
 	if err == nil && j.compact != nil { // before the lock: pushes wait only for the carry-over

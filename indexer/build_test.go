@@ -230,3 +230,29 @@ func TestOneRunBuildsAtATime(t *testing.T) {
 		t.Fatalf("the first run failed: %v", err)
 	}
 }
+
+// A new index starts as an empty generation (AllowEmpty); documents
+// pushed into it survive a re-analysis, which reads no stored sources.
+func TestEmptyGenerationTakesPushes(t *testing.T) {
+	ctx := context.Background()
+	d, _ := OpenDir(t.TempDir())
+	name, ch, err := d.Build(ctx, feed(nil), plainAnalyzers{}, Options{AllowEmpty: true})
+	if err != nil || name == "" || ch.Documents != 0 {
+		t.Fatalf("empty Build = %q, %+v, %v; want a generation of 0 documents", name, ch, err)
+	}
+	if cur, _ := d.Current(); cur != name {
+		t.Fatalf("current = %q, want %q", cur, name)
+	}
+	x, err := d.OpenWritable(func() Analyzers { return plainAnalyzers{} })
+	if err != nil {
+		t.Fatalf("OpenWritable on the empty generation: %v", err)
+	}
+	defer x.Close()
+	if err := x.Put(ctx, testDocs(3, "p")); err != nil {
+		t.Fatalf("Put: %v", err)
+	}
+	ch, err = x.Reanalyze(ctx, Options{})
+	if err != nil || ch.Documents != 3 {
+		t.Fatalf("Reanalyze of pushed documents = %+v, %v; want 3 documents", ch, err)
+	}
+}

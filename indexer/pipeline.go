@@ -55,6 +55,12 @@ type Options struct {
 	// the pages of a sitemap that failed transiently): an incremental run
 	// does not delete them, a full run copies them over.
 	Keep func() Kept
+	// AllowEmpty lets a run that got no documents still write and switch
+	// to its generation (an empty index, or only the documents pushed
+	// through the API): how a new named index starts, and how a
+	// re-analysis of an index of pushed documents runs. Without it such a
+	// run fails with ErrEmptyBuild and switches nothing.
+	AllowEmpty bool
 }
 
 func (o Options) withDefaults() Options {

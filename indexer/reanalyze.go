@@ -30,6 +30,7 @@ func (d *Dir) Reanalyze(ctx context.Context, a Analyzers, opt Options) (string, 
 	docs := make(chan corpus.Document, 256)
 	errc := make(chan error, 1)
 	go func() { errc <- storedDocs(ctx, r, docs, false) }()
+	opt.AllowEmpty = true // an index of pushed documents only is re-analysed as they are carried over
 	name, ch, err := d.runLocked(ctx, docs, a, opt, false)
 	if err != nil {
 		cancel()
