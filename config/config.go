@@ -81,6 +81,13 @@ type Config struct {
 	// out of searches.
 	Fields []Field `yaml:"fields"`
 
+	// Keys are keys scoped to one index: a site's search key reads its
+	// own index only (403 elsewhere), an index admin key writes and
+	// reindexes it. admin_key and search_key stay the server-wide keys;
+	// managing indexes (PUT/DELETE /api/indexes/NAME) needs admin_key.
+	// Reloaded on SIGHUP.
+	Keys []ScopedKey `yaml:"keys"`
+
 	// Cluster makes the server a replica of a cluster (docs/SCALING.md):
 	// writes go through a replicated log on NATS JetStream and every
 	// replica applies it. Nothing here is used unless NATS is set.
@@ -200,6 +207,7 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 		CORSOrigins:          c.CORSOrigins,
 		AdminKey:             c.AdminKey,
 		SearchKey:            c.SearchKey,
+		Keys:                 c.scopedKeys(),
 		MaxBodyBytes:         c.Limits.MaxBodyBytes,
 		MaxNDJSONBytes:       c.Limits.MaxNDJSONBytes,
 		MaxPushDocs:          c.Limits.MaxPushDocs,
@@ -224,20 +232,20 @@ func (c Config) HTTP(logger *slog.Logger) httpapi.Config {
 
 // Field is one declared own field of the documents.
 type Field struct {
-	Name string `yaml:"name"`
+	Name string `yaml:"name" json:"name"`
 	// Type is text (the default: full Chinese analysis), keyword (exact
 	// values), number or date. Every own field's values are also indexed
 	// exactly (filters, facets) and, when a number or a date, as a
 	// sortable number.
-	Type string `yaml:"type"`
+	Type string `yaml:"type" json:"type,omitempty"`
 	// Searchable, default true for text fields and false for the others:
 	// query words are looked for in it.
-	Searchable *bool   `yaml:"searchable"`
-	Weight     float64 `yaml:"weight"`     // default search.DefaultOwnWeight
-	Multi      bool    `yaml:"multi"`      // an array of values (tags)
-	Filterable bool    `yaml:"filterable"` // filter=NAME:… accepts it
-	Facet      bool    `yaml:"facet"`      // facets=NAME counts its values; the page lists them
-	Sortable   bool    `yaml:"sortable"`   // sort=NAME:asc|desc (number and date fields)
+	Searchable *bool   `yaml:"searchable" json:"searchable,omitempty"`
+	Weight     float64 `yaml:"weight" json:"weight,omitempty"`         // default search.DefaultOwnWeight
+	Multi      bool    `yaml:"multi" json:"multi,omitempty"`           // an array of values (tags)
+	Filterable bool    `yaml:"filterable" json:"filterable,omitempty"` // filter=NAME:… accepts it
+	Facet      bool    `yaml:"facet" json:"facet,omitempty"`           // facets=NAME counts its values; the page lists them
+	Sortable   bool    `yaml:"sortable" json:"sortable,omitempty"`     // sort=NAME:asc|desc (number and date fields)
 }
 
 // Search is the engine's part of c.
@@ -320,7 +328,7 @@ func (c Config) Segment(cacheDir string, onCacheError func(error)) segment.Confi
 
 // Dynamic is what a reload may change in a running server.
 func (c Config) Dynamic() httpapi.Dynamic {
-	return httpapi.Dynamic{AdminKey: c.AdminKey, SearchKey: c.SearchKey,
+	return httpapi.Dynamic{AdminKey: c.AdminKey, SearchKey: c.SearchKey, Keys: c.scopedKeys(),
 		RateLimit: c.RateLimit.PerSecond, RateBurst: c.RateLimit.Burst}
 }
 
@@ -328,7 +336,7 @@ func (c Config) Dynamic() httpapi.Dynamic {
 // Dynamic carries and the log level.
 func isDynamic(key string) bool {
 	switch key {
-	case "admin_key", "search_key", "rate_limit.per_second", "rate_limit.burst", "log_level":
+	case "admin_key", "search_key", "keys", "rate_limit.per_second", "rate_limit.burst", "log_level":
 		return true
 	}
 	return false

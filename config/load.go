@@ -217,6 +217,14 @@ func (c Config) Redacted() Config {
 			f.v.SetString("REDACTED")
 		}
 	}
+	keys := make([]ScopedKey, len(c.Keys))
+	for i, k := range c.Keys {
+		k.Key = "REDACTED"
+		keys[i] = k
+	}
+	if c.Keys != nil {
+		c.Keys = keys
+	}
 	return c
 }
 

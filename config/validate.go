@@ -37,6 +37,7 @@ func (c Config) Validate() (warnings []string, err error) {
 	c.checkLimits(&p)
 	c.checkRest(&p)
 	c.checkFields(&p)
+	c.checkScopedKeys(&p)
 	c.checkCluster(&p)
 	c.checkCrawl(&p)
 	return p.warnings, errors.Join(p.errs...)

@@ -33,7 +33,7 @@ var (
 const maxAnalyzeRunes = 2000
 
 func (s *Server) adminRoutes(api *gin.RouterGroup) {
-	admin := api.Group("/admin", s.requireKey(s.cfg.AdminKey, errWriteDisabled), s.needAdmin)
+	admin := api.Group("/admin", s.requireAdmin(s.cfg.AdminKey != "" || len(s.dynamic().scoped(s.name, true)) > 0), s.needAdmin)
 	admin.POST("/reindex", s.reindex)
 	admin.POST("/dictionary/reload", s.reloadDictionary)
 	admin.GET("/jobs/:id", s.job)
@@ -66,7 +66,7 @@ func (s *Server) startJob(c *gin.Context, start func() (indexer.Job, error)) {
 		return
 	}
 	if c.Query("wait") != "true" {
-		c.Header("Location", "/api/admin/jobs/"+j.ID)
+		c.Header("Location", s.basePath()+"/admin/jobs/"+j.ID)
 		writeJSON(c, http.StatusAccepted, j)
 		return
 	}

@@ -15,6 +15,7 @@ var (
 	errWrongKey      = errors.New("wrong key")
 	errWriteDisabled = errors.New("write routes are disabled: start the server with --admin-key or WENSOU_ADMIN_KEY")
 	errAuthLimited   = errors.New("too many failed authentications from this client: retry after the Retry-After seconds")
+	errKeyScope      = errors.New("this key is not for this index")
 )
 
 // currentKeysKey is the context key under which currentKeys puts the
@@ -52,6 +53,25 @@ func (s *Server) requireKey(key string, disabled error) gin.HandlerFunc {
 	}
 }
 
+// requireAdmin guards the routes that write to or administer this
+// server's index: the server-wide admin key or an admin key scoped to the
+// index admits; enabled false (no writer) disables them.
+func (s *Server) requireAdmin(enabled bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		d := s.dynamic()
+		keys := append([]string{d.AdminKey}, d.scoped(s.name, true)...)
+		if !enabled || len(keys) == 1 && keys[0] == "" {
+			fail(c, errWriteDisabled)
+			return
+		}
+		if err := s.checkIndexKeys(c, d, keys); err != nil {
+			fail(c, err)
+			return
+		}
+		c.Next()
+	}
+}
+
 // requireSearchKey guards the read API when a search key is configured:
 // the search key or the admin key admits. Only the Authorization header
 // is accepted (a key in the URL ends up in proxies' and browsers' logs).
@@ -63,14 +83,36 @@ func (s *Server) requireSearchKey(c *gin.Context) {
 	c.Next()
 }
 
-// searchKeyError is nil when no search key is configured or the request
-// bears the search key or the admin key.
+// searchKeyError is nil when the request may read this server's index:
+// it bears the server-wide search or admin key or a key scoped to the
+// index, or the index needs no key (no search key is configured, server-
+// wide or scoped to it) and the request bears no key scoped to another
+// index (errKeyScope: a site's key reads its own index only).
 func (s *Server) searchKeyError(c *gin.Context) error {
 	d := s.dynamic()
-	if d.SearchKey == "" {
+	own := d.scoped(s.name, false)
+	if d.SearchKey == "" && !d.guards(s.name) {
+		if len(d.Keys) == 0 {
+			return nil
+		}
+		if got, ok := bearer(c.GetHeader("Authorization")); ok && d.foreign(s.name, got) {
+			return errKeyScope
+		}
 		return nil
 	}
-	return s.checkKeys(c, d.SearchKey, d.AdminKey)
+	return s.checkIndexKeys(c, d, append([]string{d.SearchKey, d.AdminKey}, own...))
+}
+
+// checkIndexKeys is checkKeys, with a key scoped to another index (or a
+// search key where an admin key is wanted) refused as errKeyScope.
+func (s *Server) checkIndexKeys(c *gin.Context, d *Dynamic, keys []string) error {
+	err := s.checkKeys(c, keys...)
+	if errors.Is(err, errWrongKey) && len(d.Keys) > 0 {
+		if got, ok := bearer(c.GetHeader("Authorization")); ok && d.known(got) {
+			return errKeyScope
+		}
+	}
+	return err
 }
 
 // metricsKeyError guards /metrics on the main listener: it tells document
@@ -145,4 +187,55 @@ func bearer(h string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSpace(token), true
+}
+
+// ScopedKey is a key that admits to one index only: Index is "default"
+// (the server's own routes) or a named index; Admin keys also write to
+// and administer it, others only read.
+type ScopedKey struct {
+	Key   string
+	Index string
+	Admin bool
+}
+
+// scoped lists the keys scoped to index (with admin, only admin keys).
+func (d *Dynamic) scoped(index string, admin bool) []string {
+	var out []string
+	for _, k := range d.Keys {
+		if k.Index == index && (k.Admin || !admin) {
+			out = append(out, k.Key)
+		}
+	}
+	return out
+}
+
+// guards says a search key is scoped to index: its reads need a key.
+func (d *Dynamic) guards(index string) bool {
+	for _, k := range d.Keys {
+		if k.Index == index && !k.Admin {
+			return true
+		}
+	}
+	return false
+}
+
+// foreign says got is a key scoped to an index other than index (and to
+// none that is index). Every key is compared, in constant time.
+func (d *Dynamic) foreign(index, got string) bool {
+	other, here := false, false
+	for _, k := range d.Keys {
+		if keyEqual(got, k.Key) {
+			other, here = other || k.Index != index, here || k.Index == index
+		}
+	}
+	return other && !here
+}
+
+// known says got is one of the scoped keys.
+func (d *Dynamic) known(got string) bool {
+	match := false
+	for _, k := range d.Keys {
+		match = keyEqual(got, k.Key) || match
+	}
+	return match
 }

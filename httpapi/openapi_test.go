@@ -72,10 +72,18 @@ func TestOpenAPIRoutes(t *testing.T) {
 	}
 	var routes []string
 	for _, r := range srv.router.Routes() {
-		if r.Method == http.MethodHead {
-			continue // HEAD / is GET / without the body
+		if r.Method == http.MethodHead || r.Path == "/api/indexes/:name/*rest" {
+			continue // HEAD / is GET / without the body; the dispatch to an index's routes is below
 		}
 		routes = append(routes, r.Method+" "+ginToOpenAPI(r.Path))
+	}
+	// /api/indexes/{name}/… answers the routes of one index.
+	ix, err := srv.indexRouter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ix.Routes() {
+		routes = append(routes, r.Method+" /api/indexes/{name}"+strings.TrimPrefix(ginToOpenAPI(r.Path), "/api"))
 	}
 	var described []string
 	for p, ops := range specPaths(t) {
@@ -175,6 +183,13 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"GET", "/api/admin/jobs/job-1", admin, ""},
 		{"GET", "/api/admin/queries/zero?size=5", admin, ""},
 		{"GET", "/api/admin/queries/zero?size=5", "Bearer wrong-key", ""},
+		{"GET", "/api/indexes/default/search?q=" + url.QueryEscape("注销"), "", ""},
+		{"GET", "/api/indexes/default/stats", "", ""},
+		{"GET", "/api/indexes/default/docs/" + url.PathEscape(doc), "", ""},
+		{"GET", "/api/indexes/none/search?q=x", "", ""},
+		{"GET", "/api/indexes", admin, ""},
+		{"PUT", "/api/indexes/site", admin, `{}`},
+		{"DELETE", "/api/indexes/site", "", ""},
 	}
 	for _, r := range reqs {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {

@@ -136,13 +136,27 @@ func writeAsset(c *gin.Context, name string) {
 // corsPaths are the API routes other sites may call from a browser.
 var corsPaths = map[string]bool{"/api/search": true, "/api/suggest": true}
 
+// corsPath says other sites may call path from a browser: a corsPaths
+// route of the server's own index or of a named one.
+func corsPath(path string) bool {
+	if corsPaths[path] {
+		return true
+	}
+	rest, ok := strings.CutPrefix(path, "/api/indexes/")
+	if !ok {
+		return false
+	}
+	_, route, ok := strings.Cut(rest, "/")
+	return ok && corsPaths["/api/"+route]
+}
+
 // cors lets the origins of Config.CORSOrigins call the public API from a
 // browser (the widget on another site). Without CORSOrigins only the
 // page's own origin can (no header is sent). Other routes are untouched.
 // The answer depends on Origin (Vary), so a shared cache never hands one
 // origin's answer to another.
 func (s *Server) cors(c *gin.Context) {
-	if !corsPaths[c.Request.URL.Path] {
+	if !corsPath(c.Request.URL.Path) {
 		c.Next()
 		return
 	}

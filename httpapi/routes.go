@@ -21,25 +21,12 @@ func (s *Server) routes(r *gin.Engine) {
 		r.GET("/metrics", s.guardMetrics, gin.WrapH(s.MetricsHandler()))
 	}
 	api := r.Group("/api")
-	read := api.Group("", s.requireSearchKey)
-	query := []gin.HandlerFunc{s.rateLimit, s.requireSearchKey, s.guardQuery, s.limitInFlight}
-	api.GET("/search", append(query, s.awaitMinSeq, s.search)...)
-	read.GET("/stats", s.stats)
-	read.GET("/docs/:id", s.document)
-	api.GET("/docs/:id/related", append(query, s.related)...)
-	api.GET("/suggest", append(query, s.suggest)...)
-	admin := s.requireKey(s.cfg.AdminKey, errWriteDisabled)
-	if s.writer == nil && s.replica == nil {
-		admin = s.requireKey("", errWriteDisabled)
-	}
-	api.POST("/docs", admin, s.putDocs)
-	api.DELETE("/docs/:id", admin, s.deleteDoc)
+	s.indexAPI(api)
 	api.GET("/cluster", s.requireKey(s.cfg.AdminKey, errWriteDisabled), s.clusterStatus)
 	internal := r.Group("/internal/generations/:gen", s.requireKey(s.cfg.AdminKey, errWriteDisabled))
 	internal.GET("/manifest.json", s.shippedManifest)
 	internal.GET("/files/:path", s.shippedFile)
-	api.GET("/analyze", append(query, s.analyze)...)
-	s.adminRoutes(api)
+	s.indexesRoutes(api)
 	s.specRoutes(r)
 }
 
@@ -50,4 +37,32 @@ func (s *Server) guardMetrics(c *gin.Context) {
 		return
 	}
 	c.Next()
+}
+
+// indexAPI registers the routes of one index under api: /api/… for the
+// server's own index, and the same under /api/indexes/NAME/… for each
+// named index (indexes.go).
+func (s *Server) indexAPI(api *gin.RouterGroup) {
+	read := api.Group("", s.requireSearchKey)
+	query := []gin.HandlerFunc{s.rateLimit, s.requireSearchKey, s.guardQuery, s.limitInFlight}
+	api.GET("/search", append(query, s.awaitMinSeq, s.search)...)
+	read.GET("/stats", s.stats)
+	read.GET("/docs/:id", s.document)
+	api.GET("/docs/:id/related", append(query, s.related)...)
+	api.GET("/suggest", append(query, s.suggest)...)
+	admin := s.requireAdmin(s.writesEnabled())
+	api.POST("/docs", admin, s.putDocs)
+	api.DELETE("/docs/:id", admin, s.deleteDoc)
+	api.GET("/analyze", append(query, s.analyze)...)
+	s.adminRoutes(api)
+}
+
+// writesEnabled says the write routes are on: the index takes writes and
+// an admin key (server-wide or scoped to it) was configured at start.
+func (s *Server) writesEnabled() bool {
+	if s.writer == nil && s.replica == nil {
+		return false
+	}
+	d := s.dynamic()
+	return s.cfg.AdminKey != "" || len(d.scoped(s.name, true)) > 0
 }

@@ -70,6 +70,7 @@ type Config struct {
 	// Hardening (limits.go, ratelimit.go, metrics.go). Zero means the
 	// default; where noted, a negative value switches the limit off.
 	SearchKey      string        // Bearer key of the read API (/api/*); "" leaves it open. The admin key is accepted too
+	Keys           []ScopedKey   // keys scoped to one index (auth.go); reloadable with the other keys
 	MaxHeaderBytes int           // request line + headers, default 64 KiB (431/414 JSON); the connection hard limit is 1 MiB
 	MaxQueryRunes  int           // q of search and suggest in characters, default 256 (checked before the engine)
 	MaxPageSize    int           // size of a search page, default and ceiling 100
@@ -174,6 +175,10 @@ const hardMaxHeaderBytes = 1 << 20
 // Server is the wensou HTTP service.
 type Server struct {
 	cfg       Config
+	name      string  // of the index it serves: "default", or a named index's
+	parent    *Server // a named index's server: the one that dispatches to it (indexes.go)
+	indexes   Indexes // nil: no named indexes
+	children  indexChildren
 	searcher  Searcher
 	writer    Writer
 	replica   Replica // nil: not in a cluster
@@ -199,7 +204,8 @@ type Server struct {
 type Dynamic struct {
 	AdminKey  string
 	SearchKey string
-	RateLimit float64 // per second per client; negative: off
+	Keys      []ScopedKey // keys scoped to one index
+	RateLimit float64     // per second per client; negative: off
 	RateBurst int
 }
 
@@ -212,7 +218,12 @@ func (s *Server) Reload(d Dynamic) {
 	s.limiter.setRate(d.RateLimit, d.RateBurst)
 }
 
-func (s *Server) dynamic() *Dynamic { return s.dyn.Load() }
+func (s *Server) dynamic() *Dynamic {
+	if s.parent != nil {
+		return s.parent.dyn.Load()
+	}
+	return s.dyn.Load()
+}
 
 // Deps are the steps the service serves. Writer and Generation may be nil.
 type Deps struct {
@@ -222,18 +233,19 @@ type Deps struct {
 	Shipper    Shipper // serves shipped generations to peers (/internal/generations/...)
 	Admin      Admin
 	Generation func() string // names the served index generation for /api/stats
+	Indexes    Indexes       // the named indexes (/api/indexes/…); nil: none
 }
 
 // New builds the service.
 func New(cfg Config, deps Deps) (*Server, error) {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg.withDefaults(), searcher: deps.Searcher, writer: deps.Writer, replica: deps.Replica, shipper: deps.Shipper, admin: deps.Admin, gen: deps.Generation, drain: newDrain()}
+	s := &Server{cfg: cfg.withDefaults(), name: "default", indexes: deps.Indexes, searcher: deps.Searcher, writer: deps.Writer, replica: deps.Replica, shipper: deps.Shipper, admin: deps.Admin, gen: deps.Generation, drain: newDrain()}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
 	s.authFails = newRateLimiter(s.cfg.AuthFailRate, s.cfg.AuthFailBurst, s.cfg.RateClients)
 	if err := s.limiter.setExempt(s.cfg.RateExempt); err != nil {
 		return nil, err
 	}
-	s.Reload(Dynamic{AdminKey: s.cfg.AdminKey, SearchKey: s.cfg.SearchKey, RateLimit: s.cfg.RateLimit, RateBurst: s.cfg.RateBurst})
+	s.Reload(Dynamic{AdminKey: s.cfg.AdminKey, SearchKey: s.cfg.SearchKey, Keys: s.cfg.Keys, RateLimit: s.cfg.RateLimit, RateBurst: s.cfg.RateBurst})
 	if s.cfg.MaxInFlight > 0 {
 		s.slots = make(chan struct{}, s.cfg.MaxInFlight)
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -33,6 +34,7 @@ type indexFlags struct {
 	batch   int
 	writers int
 	cpuProf string
+	name    string // --index-name: a named index under DIR/indexes/
 }
 
 // indexRun is what an index run needs besides its flags: the resolved
@@ -60,7 +62,7 @@ index directory and the user dictionary come from the flags, else from the
 configuration that serve uses (index, dictionaries.user_dict).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			load := configLoader(&f.config, &f.sets, cmd.Flags(), indexFlagKeys(), os.LookupEnv)
-			run, err := newIndexRun(load, args, cmd.OutOrStdout(), f.asJSON)
+			run, err := newIndexRun(load, args, cmd.OutOrStdout(), f.asJSON, f.name)
 			if err != nil {
 				return err
 			}
@@ -74,6 +76,7 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 	fl := cmd.Flags()
 	addConfigFlags(fl, &f.config, &f.sets)
 	fl.String("index", "", "data directory of the index (required here or as index in --config)")
+	fl.StringVar(&f.name, "index-name", "", "index into the named index NAME of DIR (DIR/indexes/NAME, created if missing), with its settings: fields, dictionary, sources")
 	fl.BoolVar(&f.full, "full", false, "full rebuild into a new generation")
 	fl.BoolVar(&f.asJSON, "json", false, "print the summary as one JSON object")
 	fl.Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
@@ -89,7 +92,7 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 }
 
 // newIndexRun resolves the configuration of a run.
-func newIndexRun(load func() (config.Config, []string, error), args []string, out io.Writer, asJSON bool) (indexRun, error) {
+func newIndexRun(load func() (config.Config, []string, error), args []string, out io.Writer, asJSON bool, name string) (indexRun, error) {
 	c, warnings, err := load()
 	if err != nil {
 		return indexRun{}, err
@@ -103,9 +106,15 @@ func newIndexRun(load func() (config.Config, []string, error), args []string, ou
 	if len(run.sources) == 0 {
 		run.sources = c.Sources
 	}
-	switch {
-	case run.dir == "":
+	if run.dir == "" {
 		return run, errors.New("no index directory: give --index DIR (or index in --config)")
+	}
+	if name != "" {
+		if err := run.named(name, args); err != nil {
+			return run, err
+		}
+	}
+	switch {
 	case len(run.sources) == 0:
 		return run, errors.New("no sources: give SOURCE arguments (or sources in --config)")
 	}
@@ -295,4 +304,46 @@ func writeSummary(b *strings.Builder, s summary) {
 		}
 		fmt.Fprintf(b, "  fields not declared in the configuration, kept and indexed as text: %s\n", strings.Join(parts, ", "))
 	}
+}
+
+// named points the run at the named index name of its data directory:
+// its settings (created empty when the index is new) give the fields,
+// the user dictionary and, without SOURCE arguments, the sources. A
+// running server opens an index created so at its first request.
+func (run *indexRun) named(name string, args []string) error {
+	if err := config.ValidIndexName(name); err != nil {
+		return fmt.Errorf("--index-name: %w", err)
+	}
+	if err := checkIndexDir(run.dir); err != nil && !errors.Is(err, errNoIndex) {
+		return err
+	}
+	dir := filepath.Join(run.dir, indexesDir, name)
+	s, err := readOrCreateSettings(dir)
+	if err != nil {
+		return fmt.Errorf("index %s: %w", name, err)
+	}
+	run.dir, run.fields, run.userDict = dir, s.FieldTypes(), ""
+	if _, ok := s.DictionaryFiles()[config.UserDictFile]; ok {
+		run.userDict = filepath.Join(dir, config.UserDictFile)
+	}
+	if len(args) == 0 {
+		run.sources = s.Sources
+	}
+	return nil
+}
+
+// readOrCreateSettings reads the settings of the named index in dir, or
+// gives a new one empty settings.
+func readOrCreateSettings(dir string) (config.IndexSettings, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, settingsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return config.IndexSettings{}, err
+		}
+		return config.IndexSettings{}, writeAtomic(filepath.Join(dir, settingsFile), []byte("{}\n"))
+	}
+	if err != nil {
+		return config.IndexSettings{}, err
+	}
+	return config.ParseIndexSettings(raw)
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -95,7 +96,7 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	}
 
 	b, err := openBackendWith(ctx, backendConfig{
-		dir: c.Index, writable: c.AdminKey != "" || len(c.Cluster.NATS) > 0, serving: true, sources: c.Sources, crawl: c.CrawlOptions(),
+		dir: c.Index, writable: canWrite(c, config.DefaultIndex) || len(c.Cluster.NATS) > 0, serving: true, sources: c.Sources, crawl: c.CrawlOptions(),
 		segment: c.Segment(dictCacheDir(), func(err error) { logger.Warn("dictionary cache", "err", err) }),
 	})
 	if err != nil {
@@ -123,7 +124,15 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 		}
 		logger.Info("cluster: a replica of the write log", "node", c.Cluster.Node, "nats", c.Cluster.NATS)
 	}
-	if c.AdminKey != "" {
+	if rep == nil {
+		reg, stop, err := openRegistry(ctx, c, b, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		deps.Indexes = reg
+	}
+	if canWrite(c, config.DefaultIndex) {
 		deps.Admin = b
 		if b.writable != nil && rep == nil { // nil: no good generation to write to (openUnavailable)
 			deps.Writer = b.writable
@@ -208,4 +217,38 @@ func serveAdmin(ctx context.Context, logger *slog.Logger, addr string, h http.Ha
 	}()
 	logger.Info("admin listener (metrics, pprof)", "addr", ln.Addr().String())
 	return func() { <-done }, nil
+}
+
+// canWrite says the index takes writes: an admin key, server-wide or
+// scoped to it, is configured.
+func canWrite(c config.Config, index string) bool {
+	return c.AdminKey != "" || slices.ContainsFunc(c.Keys, func(k config.ScopedKey) bool { return k.Index == index && k.Role == "admin" })
+}
+
+// canWriteNamed says some named index may take writes.
+func canWriteNamed(c config.Config) bool {
+	return c.AdminKey != "" || slices.ContainsFunc(c.Keys, func(k config.ScopedKey) bool { return k.Index != config.DefaultIndex && k.Role == "admin" })
+}
+
+// openRegistry opens the server's named indexes (not in a cluster: they
+// are not replicated). stop closes them.
+func openRegistry(ctx context.Context, c config.Config, def *backend, logger *slog.Logger) (*registry, func(), error) {
+	root, remove, err := indexesRoot(c.Index)
+	if err != nil {
+		return nil, nil, err
+	}
+	seg := c.Segment(dictCacheDir(), func(err error) { logger.Warn("dictionary cache", "err", err) })
+	seg.UserDict, seg.Synonyms, seg.StopWords = "", "", ""
+	base := c.Search()
+	base.Fields, base.FieldWeights = nil, nil
+	g := &registry{ctx: ctx, root: root, seg: seg, search: base, crawl: c.CrawlOptions(), sources: c.Sources,
+		writable: canWriteNamed(c), def: def}
+	if err := g.open(); err != nil {
+		remove()
+		return nil, nil, err
+	}
+	if len(g.named) > 0 {
+		logger.Info("named indexes opened", "indexes", len(g.named))
+	}
+	return g, func() { g.close(); remove() }, nil
 }
