@@ -68,6 +68,14 @@ type Config struct {
 		Disabled bool `yaml:"disabled"` // no /metrics on the main listener
 	} `yaml:"metrics"`
 
+	// GC tunes the Go garbage collector of `serve` (runtime/debug):
+	// searching allocates at a high rate over a small live heap, so the
+	// default GOGC of 100 spends a tenth of the CPU collecting.
+	GC struct {
+		Percent     int   `yaml:"percent"`      // GC target percentage, default 200 (unless the GOGC variable is set); negative: GC off
+		MemoryLimit int64 `yaml:"memory_limit"` // soft memory limit in bytes, default none (unless GOMEMLIMIT is set)
+	} `yaml:"gc"`
+
 	Cache struct { // the query result cache (search.CacheConfig)
 		Disabled   bool  `yaml:"disabled"`
 		MaxEntries int   `yaml:"max_entries"`
@@ -382,4 +390,25 @@ func (c Config) CrawlOptions() crawl.Options {
 	k := c.Crawl
 	return crawl.Options{UserAgent: k.UserAgent, Rate: k.Rate, Concurrency: k.Concurrency, Depth: k.Depth,
 		Hosts: k.Hosts, Timeout: k.Timeout.D(), MaxBytes: k.MaxBytes, Retries: k.Retries}
+}
+
+// DefaultGCPercent is serve's GC target when neither gc.percent nor the
+// GOGC variable is set (docs/BENCHMARKS.md: GC settings).
+const DefaultGCPercent = 200
+
+// GCSettings are the collector settings serve applies: the GC percentage
+// (ok false: leave the runtime's, GOGC set and gc.percent not) and the
+// memory limit (0: leave the runtime's).
+func (c Config) GCSettings(env func(string) (string, bool)) (percent int, ok bool, limit int64) {
+	switch {
+	case c.GC.Percent < 0:
+		percent, ok = -1, true
+	case c.GC.Percent > 0:
+		percent, ok = c.GC.Percent, true
+	default:
+		if _, set := env("GOGC"); !set {
+			percent, ok = DefaultGCPercent, true
+		}
+	}
+	return percent, ok, c.GC.MemoryLimit
 }

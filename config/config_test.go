@@ -283,3 +283,36 @@ func TestCrawlKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestGCSettings(t *testing.T) {
+	noEnv := func(string) (string, bool) { return "", false }
+	gogc := func(k string) (string, bool) { return "300", k == "GOGC" }
+	tests := []struct {
+		name      string
+		percent   int
+		limit     int64
+		env       func(string) (string, bool)
+		wantPct   int
+		wantOK    bool
+		wantLimit int64
+	}{
+		{"default", 0, 0, noEnv, DefaultGCPercent, true, 0},
+		{"GOGC set", 0, 0, gogc, 0, false, 0},
+		{"key over GOGC", 150, 0, gogc, 150, true, 0},
+		{"off", -5, 0, noEnv, -1, true, 0},
+		{"limit", 0, 512 << 20, noEnv, DefaultGCPercent, true, 512 << 20},
+	}
+	for _, tt := range tests {
+		var c Config
+		c.GC.Percent, c.GC.MemoryLimit = tt.percent, tt.limit
+		pct, ok, limit := c.GCSettings(tt.env)
+		if pct != tt.wantPct || ok != tt.wantOK || limit != tt.wantLimit {
+			t.Errorf("%s: GCSettings = %d, %v, %d; want %d, %v, %d", tt.name, pct, ok, limit, tt.wantPct, tt.wantOK, tt.wantLimit)
+		}
+	}
+	var c Config
+	c.GC.MemoryLimit = -1
+	if _, err := c.Validate(); err == nil {
+		t.Error("Validate accepted gc.memory_limit -1")
+	}
+}

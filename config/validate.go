@@ -38,6 +38,9 @@ func (c Config) Validate() (warnings []string, err error) {
 	c.checkRest(&p)
 	c.checkFields(&p)
 	c.checkScopedKeys(&p)
+	if c.GC.MemoryLimit < 0 {
+		p.bad("gc.memory_limit %d: bytes, 0 for none", c.GC.MemoryLimit)
+	}
 	c.checkCluster(&p)
 	c.checkCrawl(&p)
 	return p.warnings, errors.Join(p.errs...)

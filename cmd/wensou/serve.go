@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"syscall"
 	"time"
@@ -88,6 +89,7 @@ func runServe(ctx context.Context, logw io.Writer, load func() (config.Config, [
 	for _, w := range warnings {
 		logger.Warn("configuration", "warning", w)
 	}
+	applyGC(logger, c)
 	if err := bootstrapReplica(ctx, c); err != nil {
 		return err
 	}
@@ -251,4 +253,16 @@ func openRegistry(ctx context.Context, c config.Config, def *backend, logger *sl
 		logger.Info("named indexes opened", "indexes", len(g.named))
 	}
 	return g, func() { g.close(); remove() }, nil
+}
+
+// applyGC sets the collector as the gc keys say (config.GCSettings).
+func applyGC(logger *slog.Logger, c config.Config) {
+	pct, ok, limit := c.GCSettings(os.LookupEnv)
+	if ok {
+		debug.SetGCPercent(pct)
+	}
+	if limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
+	logger.Debug("garbage collector", "gc_percent", pct, "set", ok, "memory_limit", limit)
 }
