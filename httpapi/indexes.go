@@ -276,6 +276,7 @@ func (s *Server) indexRouter() (*gin.Engine, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false // a redirect would name the path without /api/indexes/NAME
 	r.UseEscapedPath, r.UnescapePathValues = true, false
 	r.Use(s.currentKeys, s.replicaHeaders)
 	r.NoRoute(func(c *gin.Context) { fail(c, errNoRoute) })

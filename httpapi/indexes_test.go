@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,7 @@ import (
 )
 
 // memIndex is an in-memory index of docs, writable.
-func memIndex(t *testing.T, docs []corpus.Document) Index {
+func memIndex(t testing.TB, docs []corpus.Document) Index {
 	t.Helper()
 	seg, err := segment.New(segment.Config{})
 	if err != nil {
@@ -184,4 +185,38 @@ func TestIndexKeysReload(t *testing.T) {
 	if got := status(); got != 403 {
 		t.Fatalf("removed scoped key after reload: %d, want 403", got)
 	}
+}
+
+// FuzzIndexPaths: whatever follows /api/indexes/, the answer is JSON and
+// never a 5xx, and no path reaches an index other than the one it names
+// (a key for a never gets b's documents).
+func FuzzIndexPaths(f *testing.F) {
+	for _, p := range []string{"a/search?q=x", "b/docs/b1", "a/../b/docs/b1", "a%2F..%2Fb/docs/b1", "default/stats",
+		"a/docs/%2e%2e%2fb1", "../api/search", "a//search", "a/search/", "%00/stats", "a/admin/jobs/x"} {
+		f.Add(p)
+	}
+	a := memIndex(f, nil)
+	b := memIndex(f, []corpus.Document{{ID: "b1", Title: "静夜思", Body: "床前明月光"}})
+	deps := sampleDeps(f)
+	deps.Indexes = &fakeIndexes{m: map[string]Index{"a": a, "b": b}}
+	srv, err := New(Config{Logger: quietLogger(), RateLimit: -1, MaxInFlight: -1, AdminKey: keysAdmin,
+		Keys: []ScopedKey{{Key: keyA, Index: "a"}}}, deps)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, rest string) {
+		req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/api/indexes/"+rest, nil)
+		if err != nil {
+			return
+		}
+		req.Header.Set("Authorization", "Bearer "+keyA)
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		if rec.Code >= 500 || !json.Valid(rec.Body.Bytes()) && rec.Code != http.StatusMovedPermanently && rec.Code != http.StatusTemporaryRedirect {
+			t.Fatalf("GET /api/indexes/%s: %d %q", rest, rec.Code, rec.Body)
+		}
+		if rec.Code == http.StatusOK && strings.Contains(rec.Body.String(), "床前明月光") {
+			t.Fatalf("GET /api/indexes/%s with a's key read b: %s", rest, rec.Body)
+		}
+	})
 }
