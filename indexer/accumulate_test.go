@@ -7,16 +7,18 @@ import (
 	"testing"
 
 	"github.com/blugelabs/bluge"
+	"github.com/blugelabs/bluge/index"
 
 	"github.com/wensou/wensou/corpus"
 )
 
 // TestFullRunSegmentsSameResults: a full run written as one accumulated
-// segment serves the same documents with the same scores as one written as
-// one bluge batch; written as several segments (accumulated or bluge
-// batches), merged, the same documents for every query. (bluge's merge
+// segment, or as several kept as written, serves the same documents with
+// the same scores as one written as one bluge batch; written as several
+// segments merged (bluge batches, or accumulated segments past
+// MaxSegments), the same documents for every query. (bluge's merge
 // changes BM25 scores: a merged segment's scores differ from an unmerged
-// one's for the same documents.)
+// one's for the same documents.) Each variant leaves the segments it says.
 func TestFullRunSegmentsSameResults(t *testing.T) {
 	docs := make([]corpus.Document, 1500)
 	words := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"}
@@ -30,14 +32,17 @@ func TestFullRunSegmentsSameResults(t *testing.T) {
 	}
 	docs = append(docs, corpus.Document{ID: "d-7", Title: "a repeated id: the first wins"})
 	variants := []struct {
-		name   string
-		opt    Options
-		merged bool
+		name     string
+		opt      Options
+		merged   bool
+		segments int
 	}{
-		{"one bluge batch", Options{SegmentBytes: -1, BatchSize: 5000}, false},
-		{"bluge batches, merged", Options{SegmentBytes: -1, BatchSize: 100}, true},
-		{"one accumulated segment", Options{}, false},
-		{"accumulated segments of 256 documents, merged", Options{SegmentBytes: 1}, true},
+		{"one bluge batch", Options{SegmentBytes: -1, BatchSize: 5000}, false, 1},
+		{"bluge batches, merged", Options{SegmentBytes: -1, BatchSize: 100}, true, 1},
+		{"one accumulated segment", Options{}, false, 1},
+		{"accumulated segments of 256 documents, kept", Options{SegmentBytes: 1, MaxSegments: 16}, false, 6},
+		{"accumulated segments of 256 documents, merged down to 2", Options{SegmentBytes: 1, MaxSegments: 2}, true, 2},
+		{"accumulated segments of 256 documents, merged (the default)", Options{SegmentBytes: 1}, true, 1},
 	}
 	var want map[string]float64
 	for _, v := range variants {
@@ -45,6 +50,9 @@ func TestFullRunSegmentsSameResults(t *testing.T) {
 			d, _ := OpenDir(t.TempDir())
 			if _, ch, err := d.Build(context.Background(), feed(docs), plainAnalyzers{}, v.opt); err != nil || ch.Documents != 1500 {
 				t.Fatalf("Build: %+v, %v", ch, err)
+			}
+			if n := servedSegments(t, d); n != v.segments {
+				t.Errorf("%d segments, want %d", n, v.segments)
 			}
 			got := scores(t, d, words)
 			if want == nil {
@@ -61,6 +69,21 @@ func TestFullRunSegmentsSameResults(t *testing.T) {
 			}
 		})
 	}
+}
+
+// servedSegments counts the segments of d's served generation.
+func servedSegments(t *testing.T, d *Dir) int {
+	t.Helper()
+	cur, err := d.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := index.OpenReader(writerConfig(d.GenPath(cur), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	return len(s.Segments())
 }
 
 // scores searches every word in body and title and returns each hit's

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 
 	"github.com/blugelabs/bluge"
 	"github.com/blugelabs/bluge/index"
@@ -94,11 +93,14 @@ type job struct {
 	opt       Options
 	w         *index.Writer
 	compact   *compactor // full runs: merged into one segment before the switch
-	changes   Changes
-	noop      bool
-	kept      *keptSet // opt.Keep's answer, once asked
-	keepErr   error    // copying the kept documents of a full run failed
-	unreadErr error    // a run that analyses everything got an Unread document
+	// accumulated: the run wrote iceseg.Accumulator segments, merged down
+	// to Options.MaxSegments.
+	accumulated bool
+	changes     Changes
+	noop        bool
+	kept        *keptSet // opt.Keep's answer, once asked
+	keepErr     error    // copying the kept documents of a full run failed
+	unreadErr   error    // a run that analyses everything got an Unread document
 }
 
 func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental bool) error {
@@ -106,7 +108,12 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 		return err
 	}
 	if j.compact != nil {
-		defer raiseGC(fullRunGCPercent)()
+		acc := j.accumulates(incremental)
+		g := raiseGC(fullRunGCPercent, memoryLimit(j.opt, acc))
+		defer g.restore()
+		if acc {
+			j.opt.afterSegment = func() { g.roomAbove(accumulatorRoom(j.opt)) }
+		}
 	}
 	err := j.write(ctx, docs, incremental)
 	if err == nil {
@@ -122,12 +129,25 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 		err = ErrEmptyBuild
 	}
 	if err == nil && j.compact != nil { // before the lock: pushes wait only for the carry-over
-		err = j.compact.compact(ctx, j.w)
+		err = j.compactAll(ctx)
 	}
 	if err != nil {
 		return errors.Join(err, j.w.Close())
 	}
 	return j.commit(ctx, incremental)
+}
+
+// compactAll merges the run's segments: batch segments into one; the
+// segments of an accumulating run down to Options.MaxSegments.
+func (j *job) compactAll(ctx context.Context) error {
+	if j.accumulated {
+		n, err := segments(j.w)
+		if err != nil {
+			return err
+		}
+		j.compact.keepSegments(n, min(n, j.opt.withDefaults().MaxSegments))
+	}
+	return j.compact.compact(ctx, j.w)
 }
 
 // start reads the served generation's manifest and opens the writer on the
@@ -175,6 +195,12 @@ func copyIndex(r *bluge.Reader, path string) error {
 	return nil
 }
 
+// accumulates reports whether the run folds its documents into
+// iceseg.Accumulators (a full run, unless SegmentBytes is negative).
+func (j *job) accumulates(incremental bool) bool {
+	return !incremental && j.compact != nil && j.opt.withDefaults().SegmentBytes > 0
+}
+
 // write classifies each document against the old manifest and writes the
 // ones that need it. The classifying goroutine has ended when write
 // returns, so the counts and id sets are the job's alone again.
@@ -187,7 +213,8 @@ func (j *job) write(ctx context.Context, docs <-chan corpus.Document, incrementa
 		defer close(todo)
 		j.classifyAll(fctx, docs, todo, incremental)
 	}()
-	accumulate := !incremental && j.compact != nil && j.opt.withDefaults().SegmentBytes > 0
+	accumulate := j.accumulates(incremental)
+	j.accumulated = accumulate
 	_, err := write(ctx, j.w, todo, j.a, j.opt, incremental, accumulate)
 	stop()
 	drain(todo)
@@ -321,30 +348,4 @@ func (j *job) deleteGone() error {
 		return fmt.Errorf("delete %d documents: %w", j.changes.Deleted, err)
 	}
 	return nil
-}
-
-// fullRunGCPercent is the GC target of a full run: a build allocates at a
-// high rate, and at the default 100 the collector took 12% of its CPU
-// (docs/BENCHMARKS.md). fullRunMemoryLimit caps the heap the higher
-// target may grow to, so that peak RSS stays within 1 GB.
-const (
-	fullRunGCPercent   = 200
-	fullRunMemoryLimit = 700 << 20
-)
-
-// raiseGC sets the GC percentage to at least pct (a GOGC already higher, or
-// off, is kept) under a soft memory limit of at most fullRunMemoryLimit (a
-// lower GOMEMLIMIT is kept), and returns the function restoring both.
-func raiseGC(pct int) func() {
-	prev := debug.SetGCPercent(pct)
-	if prev < 0 || prev >= pct {
-		debug.SetGCPercent(prev)
-		return func() {}
-	}
-	prevLimit := debug.SetMemoryLimit(-1)
-	debug.SetMemoryLimit(min(prevLimit, fullRunMemoryLimit))
-	return func() {
-		debug.SetGCPercent(prev)
-		debug.SetMemoryLimit(prevLimit)
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -254,5 +255,58 @@ func TestEmptyGenerationTakesPushes(t *testing.T) {
 	ch, err = x.Reanalyze(ctx, Options{})
 	if err != nil || ch.Documents != 3 {
 		t.Fatalf("Reanalyze of pushed documents = %+v, %v; want 3 documents", ch, err)
+	}
+}
+
+// TestMemoryLimit: an accumulating full run's soft memory limit leaves
+// room above its accumulator (a limit below the live heap makes the
+// collector run back to back); batch runs keep fullRunMemoryLimit.
+func TestMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		opt        Options
+		accumulate bool
+		want       int64
+	}{
+		{"batch segments", Options{}, false, fullRunMemoryLimit},
+		{"default accumulator", Options{}, true, 896 << 20},
+		{"a small accumulator", Options{SegmentBytes: 64 << 20}, true, fullRunMemoryLimit},
+		{"a large accumulator", Options{SegmentBytes: 1 << 30}, true, 1792 << 20},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := memoryLimit(c.opt, c.accumulate)
+			if got != c.want {
+				t.Errorf("memoryLimit = %d MiB, want %d MiB", got>>20, c.want>>20)
+			}
+			if c.accumulate && got < int64(c.opt.withDefaults().SegmentBytes)*3/2 {
+				t.Errorf("limit %d MiB leaves less than half the accumulator as room", got>>20)
+			}
+		})
+	}
+}
+
+// TestRoomAbove: after a segment is written the limit rises to the live
+// heap plus the room asked for, never above the process's own limit, and
+// restore puts both settings back.
+func TestRoomAbove(t *testing.T) {
+	pct := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(pct)
+	own := debug.SetMemoryLimit(8 << 30)
+	defer debug.SetMemoryLimit(own)
+	g := raiseGC(200, 1<<20)
+	if got := debug.SetMemoryLimit(-1); got != 1<<20 {
+		t.Fatalf("limit %d, want 1 MiB", got)
+	}
+	g.roomAbove(64 << 20)
+	if got := debug.SetMemoryLimit(-1); got < 64<<20 || got >= 8<<30 {
+		t.Errorf("after roomAbove(64 MiB): limit %d", got)
+	}
+	g.roomAbove(16 << 30)
+	if got := debug.SetMemoryLimit(-1); got != 8<<30 {
+		t.Errorf("room past GOMEMLIMIT: limit %d, want the process's 8 GiB", got)
+	}
+	g.restore()
+	if got, p := debug.SetMemoryLimit(-1), debug.SetGCPercent(100); got != 8<<30 || p != 100 {
+		t.Errorf("restored: limit %d, GC %d%%; want 8 GiB, 100%%", got, p)
 	}
 }

@@ -18,13 +18,18 @@ import (
 
 // compactor is the merge policy of a full run. While batches are written
 // nothing is merged (every merge of a half-built index would be redone);
-// before the generation is switched, compact merges all segments into one.
-// Searches then open each term's postings once instead of once per
-// segment, and a build spends its merge work once, on a core that no
-// longer analyses.
+// before the generation is switched, compact merges the batch segments
+// into one. Searches then open each term's postings once instead of once
+// per segment, and a build spends its merge work once, on a core that no
+// longer analyses. A full run of accumulated segments (Options.SegmentBytes
+// each) merges them down to Options.MaxSegments (default 1), the smallest
+// first; more segments end a run past one accumulator sooner (bluge's
+// merge is serial) at a cost to every search (docs/BENCHMARKS.md).
 type compactor struct {
 	fanIn  int                   // segments one merge reads
-	all    atomic.Bool           // merge everything into one segment now
+	all    atomic.Bool           // merge down to keep segments now
+	keep   atomic.Int64          // segments a compaction leaves (at least 1)
+	excess atomic.Int64          // with keep > 1: how many of the smallest one merge reads
 	failed atomic.Pointer[error] // the writer's last asynchronous error
 }
 
@@ -32,14 +37,34 @@ type compactor struct {
 // a compaction waiting for them.
 func (c *compactor) asyncError(err error) { c.failed.Store(&err) }
 
-// budget is mergeplan's segment budget: unlimited while building, one
+// budget is mergeplan's segment budget: unlimited while building, keep
 // when compacting.
 func (c *compactor) budget(int64, int64, *mergeplan.Options) int {
 	if c.all.Load() {
-		return 1
+		return c.target()
 	}
 	return math.MaxInt32
 }
+
+// score is mergeplan's roster score (lower is better). Merging down to
+// keep > 1 segments, the roster of the excess smallest ones wins (mergeplan
+// offers the runs of segments by size, smallest last), so the run's large
+// segments stay as written; otherwise mergeplan's own score.
+func (c *compactor) score(roster []mergeplan.Segment, o *mergeplan.Options) float64 {
+	if c.all.Load() && c.target() > 1 {
+		return math.Abs(float64(len(roster)-int(c.excess.Load()))) + 1/float64(len(roster)+1)
+	}
+	return mergeplan.ScoreSegments(roster, o)
+}
+
+// keepSegments makes compact leave keep of the n segments there are.
+func (c *compactor) keepSegments(n, keep int) {
+	c.keep.Store(int64(keep))
+	c.excess.Store(int64(max(n-keep+1, 0)))
+}
+
+// target is the number of segments compact merges down to.
+func (c *compactor) target() int { return int(max(c.keep.Load(), 1)) }
 
 // writerConfig is bluge.DefaultConfig(path) (BM25 norms, the virtual
 // _all field) at the index level, so that the merge policy and the
@@ -59,6 +84,7 @@ func writerConfig(path string, c *compactor) index.Config {
 	if c != nil {
 		cfg.AsyncError = c.asyncError
 		cfg.MergePlanOptions.CalcBudget = c.budget
+		cfg.MergePlanOptions.ScoreSegments = c.score
 		cfg.MergePlanOptions.SegmentsPerMergeTask = max(c.fanIn, 2)
 		cfg.MergePlanOptions.MaxSegmentSize = mergeplan.MaxSegmentSizeLimit // documents
 	}
@@ -82,8 +108,9 @@ const (
 	compactNudge = 500 * time.Millisecond
 )
 
-// compact merges every segment of w into one and returns once that
-// segment is persisted. bluge plans merges when its persister reports a
+// compact merges the segments of w down to c.target() (one unless a full
+// run of accumulated segments set keep) and returns once the result is
+// persisted. bluge plans merges when its persister reports a
 // new snapshot, so batches that delete nothing start the plan: one now and
 // one every compactNudge (the merger may register for the report after
 // the persister went idle; bluge v0.2.2 then waits for the next batch),
@@ -100,7 +127,7 @@ func (c *compactor) compact(ctx context.Context, w *index.Writer) error {
 		if err != nil {
 			return err
 		}
-		if n <= 1 {
+		if n <= c.target() {
 			return nudge(w)
 		}
 		if e := c.failed.Load(); e != nil {

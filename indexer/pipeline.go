@@ -39,10 +39,16 @@ type Options struct {
 	// folds each analysed document into it, so it builds one segment per
 	// SegmentBytes instead of one per batch, and merges only those at the
 	// end. Default 512 MiB: the poetry corpus (78,660 poems, 429 MiB) in
-	// one segment, 750-765 MB peak RSS (ten times the corpus: 8 segments,
-	// merged by bluge, 2.1 GB); negative: batches of BatchSize, as
-	// incremental runs write.
+	// one segment, 750-765 MB peak RSS; ten times the corpus: 9 segments);
+	// negative: batches of BatchSize, as incremental runs write.
 	SegmentBytes int
+	// MaxSegments is how many accumulated segments a full run leaves;
+	// past it, the smallest are merged (bluge's merge, serial). Default 1:
+	// searches are fastest on one segment (ten segments of ten times the
+	// bench corpus cost 1.4x the CPU per search and tripled the slowest
+	// query), while the merge is a serial pass at the end of the run.
+	// Batch segments are always merged into one.
+	MaxSegments int
 	// Progress, when set, is called after every batch with the running count.
 	Progress func(documents int, bytes int64)
 	// Retract, when set, is called once every document has been written
@@ -61,7 +67,14 @@ type Options struct {
 	// re-analysis of an index of pushed documents runs. Without it such a
 	// run fails with ErrEmptyBuild and switches nothing.
 	AllowEmpty bool
+
+	// afterSegment, when set, is called after each accumulated segment
+	// is written (the run's collector tuning, see gcTuning.roomAbove).
+	afterSegment func()
 }
+
+// defaultMaxSegments is Options.MaxSegments' default.
+const defaultMaxSegments = 1
 
 func (o Options) withDefaults() Options {
 	if o.BatchSize <= 0 {
@@ -78,6 +91,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SegmentBytes == 0 {
 		o.SegmentBytes = 512 << 20
+	}
+	if o.MaxSegments <= 0 {
+		o.MaxSegments = defaultMaxSegments
 	}
 	return o
 }
@@ -280,6 +296,9 @@ func accumulated(ctx context.Context, w batcher, in <-chan prepared, opt Options
 		}
 		written += k
 		acc = iceseg.NewAccumulator(bm25Norm)
+		if opt.afterSegment != nil {
+			opt.afterSegment()
+		}
 		return nil
 	}
 	for p := range in {

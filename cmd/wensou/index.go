@@ -33,6 +33,7 @@ type indexFlags struct {
 	maxSize int64
 	batch   int
 	writers int
+	maxSegs int
 	cpuProf string
 	name    string // --index-name: a named index under DIR/indexes/
 }
@@ -82,6 +83,7 @@ configuration that serve uses (index, dictionaries.user_dict).`,
 	fl.Int64Var(&f.maxSize, "max-file-size", indexer.DefaultMaxFileSize, "skip source files larger than this many bytes")
 	fl.IntVar(&f.batch, "batch", 0, "documents per index batch (default 1000)")
 	fl.IntVar(&f.writers, "writers", 0, "batches built in parallel (default 2; each costs an interim segment of memory)")
+	fl.IntVar(&f.maxSegs, "max-segments", 0, "segments a full run leaves: past one accumulator (512 MiB of analysed text) a run writes several and merges them down to this many (default 1: searches are fastest on one; more: the run ends sooner)")
 	addCrawlFlags(fl)
 	fl.StringVar(&f.cpuProf, "cpuprofile", "", "write a CPU profile of the run to FILE (go tool pprof FILE)")
 	fl.String("user-dict", "", "user dictionary file (word [freq [pos]] per line), the one the server uses (dictionaries.user_dict)")
@@ -220,7 +222,7 @@ func runIndex(ctx context.Context, run indexRun, f indexFlags) error {
 	if err != nil {
 		return err
 	}
-	opt := indexer.Options{BatchSize: f.batch, Writers: f.writers}
+	opt := indexer.Options{BatchSize: f.batch, Writers: f.writers, MaxSegments: f.maxSegs}
 	if run.progress != nil {
 		opt.Progress = run.progress.update
 	}
