@@ -93,8 +93,9 @@ type job struct {
 	opt       Options
 	w         *index.Writer
 	compact   *compactor // full runs: merged into one segment before the switch
-	// accumulated: the run wrote iceseg.Accumulator segments, merged down
-	// to Options.MaxSegments.
+	// accumulated: the run folds its documents into iceseg.Accumulators
+	// (a full run, unless SegmentBytes is negative), merged down to
+	// Options.MaxSegments at the end.
 	accumulated bool
 	changes     Changes
 	noop        bool
@@ -107,11 +108,11 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 	if err := j.start(ctx, incremental); err != nil {
 		return err
 	}
+	j.accumulated = !incremental && j.compact != nil && j.opt.withDefaults().SegmentBytes > 0
 	if j.compact != nil {
-		acc := j.accumulates(incremental)
-		g := raiseGC(fullRunGCPercent, memoryLimit(j.opt, acc))
+		g := raiseGC(fullRunGCPercent, memoryLimit(j.opt, j.accumulated))
 		defer g.restore()
-		if acc {
+		if j.accumulated {
 			j.opt.afterSegment = func() { g.roomAbove(accumulatorRoom(j.opt)) }
 		}
 	}
@@ -195,12 +196,6 @@ func copyIndex(r *bluge.Reader, path string) error {
 	return nil
 }
 
-// accumulates reports whether the run folds its documents into
-// iceseg.Accumulators (a full run, unless SegmentBytes is negative).
-func (j *job) accumulates(incremental bool) bool {
-	return !incremental && j.compact != nil && j.opt.withDefaults().SegmentBytes > 0
-}
-
 // write classifies each document against the old manifest and writes the
 // ones that need it. The classifying goroutine has ended when write
 // returns, so the counts and id sets are the job's alone again.
@@ -213,9 +208,7 @@ func (j *job) write(ctx context.Context, docs <-chan corpus.Document, incrementa
 		defer close(todo)
 		j.classifyAll(fctx, docs, todo, incremental)
 	}()
-	accumulate := j.accumulates(incremental)
-	j.accumulated = accumulate
-	_, err := write(ctx, j.w, todo, j.a, j.opt, incremental, accumulate)
+	_, err := write(ctx, j.w, todo, j.a, j.opt, incremental, j.accumulated)
 	stop()
 	drain(todo)
 	<-done

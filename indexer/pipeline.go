@@ -39,8 +39,9 @@ type Options struct {
 	// folds each analysed document into it, so it builds one segment per
 	// SegmentBytes instead of one per batch, and merges only those at the
 	// end. Default 512 MiB: the poetry corpus (78,660 poems, 429 MiB) in
-	// one segment, 750-765 MB peak RSS; ten times the corpus: 9 segments);
-	// negative: batches of BatchSize, as incremental runs write.
+	// one segment, 750-765 MB peak RSS; ten times the corpus and man-zh's:
+	// 10 segments); negative: batches of BatchSize, as incremental runs
+	// write.
 	SegmentBytes int
 	// MaxSegments is how many accumulated segments a full run leaves;
 	// past it, the smallest are merged (bluge's merge, serial). Default 1:
