@@ -14,7 +14,8 @@
 #                                         # its own go.mod) indexing the same poetry file in the same run
 #   REALISTIC=1 SCALE=10 bash scripts/bench.sh   # only issue 11's realistic workload: poetry + man-zh in
 #                                         # one index (×SCALE), took per known-item kind and for the
-#                                         # site's questions, HTTP with the cache off
+#                                         # site's questions, HTTP with the cache off (built-in generator
+#                                         # and wrk, installed with apt-get when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/wensou-bench/corpus}
@@ -27,6 +28,10 @@ if [ ! -s "$OUT/poetry.jsonl" ] || [ ! -s "$OUT/queries.txt" ] || [ ! -d "$OUT/m
   OUT="$OUT" bash "$SHARED/bench/make-corpus.sh"
 fi
 mkdir -p "$WORK"
+if [ -n "${REALISTIC:-}" ] && ! command -v wrk >/dev/null; then   # the second, leaner load generator (cmd/wensou-bench/load.go)
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y -qq wrk >/dev/null 2>&1 || true; fi
+  command -v wrk >/dev/null || echo "wrk not installed: HTTP rows from the built-in load generator only"
+fi
 go build -o "$WORK/wensou" ./cmd/wensou
 go build -tags benchgse -o "$WORK/wensou-bench" ./cmd/wensou-bench   # benchgse: gse itself as the raw-segmentation reference
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(go version), $(free -g | awk '/Mem:/{print $2}') GiB"

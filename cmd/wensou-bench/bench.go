@@ -42,6 +42,7 @@ type benchFlags struct {
 	corpus, work, makeCorpus, profile, public string
 	knownItems                                string // known-item queries of the realistic workload
 	wensou                                    string // the wensou binary measured
+	wrk                                       string // wrk, the second load generator ("" = from $PATH, if any)
 	bleve                                     string // the bench/bleve harness, run beside the poetry rebuild
 	duration, soak                            time.Duration
 	clients, scale                            int
@@ -71,6 +72,7 @@ func newBenchCmd() *cobra.Command {
 	fl.StringVar(&f.bleve, "bleve", "", "the bench/bleve harness binary: index poetry with Bleve v2 right after wensou, in the same run")
 	fl.StringVar(&f.work, "work", "/tmp/wensou-bench/run", "scratch directory for indexes (emptied per rebuild)")
 	fl.StringVar(&f.profile, "profile", "", "write CPU profiles of an in-process poetry rebuild and of the search pass to this directory")
+	fl.StringVar(&f.wrk, "wrk", "", "wrk binary run beside the built-in load generator on the realistic workload (default: wrk on $PATH, skipped if none)")
 	fl.DurationVar(&f.duration, "duration", 10*time.Second, "length of each HTTP load run")
 	fl.DurationVar(&f.soak, "soak", 0, "then load the server this long (e.g. 10m), reporting RSS and open files every minute")
 	fl.IntVar(&f.clients, "clients", 8, "concurrent clients of the second HTTP load run")
@@ -548,15 +550,33 @@ func openFiles(pid int) int {
 
 // run is one load run of urls, added as a row.
 func (sv *loadedServer) run(ctx context.Context, what string, urls []string, clients int, d time.Duration, note func(load) string) error {
+	return sv.measure(what, note, func() (load, error) { return loadTest(ctx, urls, clients, d) })
+}
+
+// runWrk is run with wrk as the load generator (wrkLoad).
+func (sv *loadedServer) runWrk(ctx context.Context, bin, what string, urls []string, clients int, d time.Duration, note func(load) string) error {
+	return sv.measure(what, note, func() (load, error) { return wrkLoad(ctx, bin, sv.b.f.work, urls, clients, d) })
+}
+
+// measure runs one load and adds its row: throughput, client latency, the
+// server's peak RSS and its CPU per request.
+func (sv *loadedServer) measure(what string, note func(load) string, gen func() (load, error)) error {
 	b := sv.b
 	peak := watchStatus(sv.pid, "VmRSS")
-	l, err := loadTest(ctx, urls, clients, d)
+	t0, err0 := cpuTicks(sv.pid)
+	start := time.Now()
+	l, err := gen()
 	if err != nil {
 		return err
 	}
+	t1, err1 := cpuTicks(sv.pid)
 	r := row{what: what, p50: l.p[0], p95: l.p[1], p99: l.p[2], qps: l.qps, rssMB: peak()}
 	if note != nil {
 		r.note = note(l)
+	}
+	if err0 == nil && err1 == nil && l.qps > 0 {
+		perReq := float64(t1-t0) * 1e4 / (l.qps * time.Since(start).Seconds()) // ticks are 10 ms
+		r.note += fmt.Sprintf("; server %.0f µs CPU per request", perReq)
 	}
 	if l.errors > 0 {
 		r.note += fmt.Sprintf(" %d ERRORS", l.errors)
@@ -617,54 +637,6 @@ func okIf(ok bool) string {
 		return "met"
 	}
 	return "NOT MET"
-}
-
-type load struct {
-	qps    float64
-	p      [3]float64
-	errors int
-}
-
-// loadTest requests urls round-robin from clients goroutines for d and
-// reports throughput and client-side latency percentiles.
-func loadTest(ctx context.Context, urls []string, clients int, d time.Duration) (load, error) {
-	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	lat := make([][]float64, clients)
-	var errs atomic.Int64
-	var wg sync.WaitGroup
-	start := time.Now()
-	for c := range clients {
-		wg.Go(func() {
-			for i := c * len(urls) / clients; ctx.Err() == nil; i++ {
-				t := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, urls[i%len(urls)], nil)
-				resp, err := client.Do(req)
-				if err != nil {
-					if ctx.Err() == nil {
-						errs.Add(1)
-					}
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					errs.Add(1)
-					continue
-				}
-				lat[c] = append(lat[c], ms(time.Since(t)))
-			}
-		})
-	}
-	wg.Wait()
-	all := slices.Concat(lat...)
-	if len(all) == 0 {
-		return load{}, errors.New("load test: no successful request")
-	}
-	return load{qps: float64(len(all)) / time.Since(start).Seconds(), p: percentiles(all), errors: int(errs.Load())}, nil
 }
 
 func waitReady(ctx context.Context, u string, limit time.Duration) (time.Duration, error) {
