@@ -87,8 +87,8 @@ type job struct {
 	name, tmp string
 	base      string           // generation the run started from ("" if none)
 	old       map[string]entry // its documents
-	ids       map[string]bool  // documents the new generation must hold
-	seen      map[string]bool  // documents this run's sources gave
+	ids       idSet            // documents the new generation must hold
+	seen      idSet            // documents this run's sources gave
 	a         Analyzers
 	opt       Options
 	w         *index.Writer
@@ -126,7 +126,7 @@ func (j *job) run(ctx context.Context, docs <-chan corpus.Document, incremental 
 	if err == nil && j.opt.Retract != nil {
 		err = j.retract(j.opt.Retract())
 	}
-	if err == nil && len(j.ids) == 0 && !j.opt.AllowEmpty {
+	if err == nil && j.ids.len() == 0 && !j.opt.AllowEmpty {
 		err = ErrEmptyBuild
 	}
 	if err == nil && j.compact != nil { // before the lock: pushes wait only for the carry-over
@@ -154,7 +154,7 @@ func (j *job) compactAll(ctx context.Context) error {
 // start reads the served generation's manifest and opens the writer on the
 // new one, a copy of the served one for incremental runs.
 func (j *job) start(ctx context.Context, incremental bool) error {
-	j.ids, j.seen = map[string]bool{}, map[string]bool{}
+	j.ids, j.seen = idSet{}, idSet{}
 	r, base, err := j.dir.Open()
 	switch {
 	case errors.Is(err, ErrNoGeneration):
@@ -172,7 +172,7 @@ func (j *job) start(ctx context.Context, incremental bool) error {
 				return err
 			}
 			for id := range j.old {
-				j.ids[id] = true
+				j.ids.add(id)
 			}
 		}
 	}
@@ -252,14 +252,14 @@ func (j *job) classifyAll(ctx context.Context, docs <-chan corpus.Document, todo
 
 // classify counts doc and reports whether it must be (re)analysed.
 func (j *job) classify(doc corpus.Document) bool {
-	if j.seen[doc.ID] {
+	if !j.seen.add(doc.ID) {
 		return false
 	}
-	j.ids[doc.ID], j.seen[doc.ID] = true, true
+	j.ids.add(doc.ID)
 	old, ok := j.old[doc.ID]
 	if doc.Unread { // the reader knew it from the served generation: keep that version
 		if !ok { // deleted over the API since the reader looked: it stays deleted
-			delete(j.ids, doc.ID)
+			j.ids.remove(doc.ID)
 			return false
 		}
 		j.changes.Unchanged++ // or pushed over since: the carry-over writes the pushed version
@@ -282,11 +282,11 @@ func (j *job) retract(ids []string) error {
 	b := bluge.NewBatch()
 	n := 0
 	for _, id := range ids {
-		if !j.ids[id] {
+		if !j.ids.has(id) {
 			continue
 		}
 		b.Delete(bluge.Identifier(id))
-		delete(j.ids, id)
+		j.ids.remove(id)
 		if _, existed := j.old[id]; existed {
 			j.changes.Deleted++
 		} else {
@@ -323,7 +323,7 @@ func (j *job) deleteGone() error {
 	keep := j.keptSet()
 	b := bluge.NewBatch()
 	for id, e := range j.old {
-		if e.origin == OriginAPI || j.seen[id] {
+		if e.origin == OriginAPI || j.seen.has(id) {
 			continue
 		}
 		if keep.keeps(e) {
@@ -331,7 +331,7 @@ func (j *job) deleteGone() error {
 			continue
 		}
 		b.Delete(bluge.Identifier(id))
-		delete(j.ids, id)
+		j.ids.remove(id)
 		j.changes.Deleted++
 	}
 	if j.changes.Deleted == 0 {

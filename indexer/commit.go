@@ -28,7 +28,7 @@ func (j *job) commit(ctx context.Context, incremental bool) (err error) {
 	defer func() { err = errors.Join(err, unlock()) }()
 	if incremental && j.changes.Added+j.changes.Updated+j.changes.Deleted == 0 {
 		j.noop = true
-		j.changes.Documents = len(j.ids)
+		j.changes.Documents = j.ids.len()
 		return j.w.Close()
 	}
 	if err := j.carryOver(ctx); err != nil {
@@ -37,8 +37,8 @@ func (j *job) commit(ctx context.Context, incremental bool) (err error) {
 	if err := j.w.Close(); err != nil {
 		return fmt.Errorf("close writer %s: %w", j.tmp, err)
 	}
-	j.changes.Documents = len(j.ids)
-	if j.changes.Segments, err = verify(j.tmp, len(j.ids)); err != nil {
+	j.changes.Documents = j.ids.len()
+	if j.changes.Segments, err = verify(j.tmp, j.ids.len()); err != nil {
 		return err
 	}
 	if err := writeSchema(j.tmp); err != nil {
@@ -91,13 +91,13 @@ func (j *job) putPushed(docs []corpus.Document, live map[string]bool) error {
 			return err
 		}
 		b.Update(bluge.Identifier(d.ID), bd)
-		j.ids[d.ID] = true
+		j.ids.add(d.ID)
 	}
 	deleted := 0
 	for id := range j.old { // in the served generation when the run started
 		if !live[id] {
 			b.Delete(bluge.Identifier(id))
-			delete(j.ids, id)
+			j.ids.remove(id)
 			deleted++
 		}
 	}

@@ -20,7 +20,7 @@ func (j *job) copyKept(ctx context.Context, todo chan<- corpus.Document) error {
 	keep := j.keptSet()
 	var ids []string
 	for id, e := range j.old {
-		if !j.seen[id] && keep.keeps(e) {
+		if !j.seen.has(id) && keep.keeps(e) {
 			ids = append(ids, id)
 		}
 	}
@@ -54,7 +54,8 @@ func (j *job) sendStored(ctx context.Context, r *bluge.Reader, ids []string, tod
 		if err != nil {
 			return err
 		}
-		j.ids[d.ID], j.seen[d.ID] = true, true
+		j.ids.add(d.ID)
+		j.seen.add(d.ID)
 		j.changes.Unchanged++
 		select {
 		case todo <- d:

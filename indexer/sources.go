@@ -158,11 +158,15 @@ type Report struct {
 	declared     map[string]corpus.FieldType
 	mu           sync.Mutex
 	light        []corpus.Document
-	seen         map[string]string // id → source of its first document
-	forms        map[string]form   // content key → the article kept
-	retracted    []string          // ids sent, then replaced by a form with a URL
-	kept         []string          // sources whose previous documents stay
-	keptSitemaps []string          // sitemaps whose previously listed documents stay
+	seen         idSet                      // ids read (idset.go: the collector does not scan them)
+	seenSource   []int32                    // seen's entry → the source that gave it (sourceNames)
+	forms        map[[sha256.Size]byte]form // content key → the article kept
+	formIDs      idSet                      // the ids forms name
+	sourceNames  []string                   // sources, each once
+	sourceIndex  map[string]int32           // and their numbers
+	retracted    []string                   // ids sent, then replaced by a form with a URL
+	kept         []string                   // sources whose previous documents stay
+	keptSitemaps []string                   // sitemaps whose previously listed documents stay
 }
 
 // Duplicate is one article dropped for another form of it.
@@ -172,10 +176,34 @@ type Duplicate struct {
 	Source  string `json:"source"` // of the dropped one
 }
 
-// form is the article kept for a content key.
+// form is the article kept for a content key: its id (an entry of
+// Report.formIDs) and source (of Report.sourceNames), without pointers.
 type form struct {
-	id, source string
+	id, source int32
 	url        bool
+}
+
+// source returns the number of the source name, adding it if new.
+func (r *Report) source(name string) int32 {
+	if n, ok := r.sourceIndex[name]; ok {
+		return n
+	}
+	if r.sourceIndex == nil {
+		r.sourceIndex = map[string]int32{}
+	}
+	n := int32(len(r.sourceNames))
+	r.sourceNames = append(r.sourceNames, name)
+	r.sourceIndex[name] = n
+	return n
+}
+
+// formDigest is the binary form of a formKey.
+func formDigest(key string) [sha256.Size]byte {
+	var d [sha256.Size]byte
+	if n, err := hex.Decode(d[:], []byte(key)); err != nil || n != len(d) {
+		return sha256.Sum256([]byte(key)) // not formKey's: still one digest per key
+	}
+	return d
 }
 
 // formKey identifies an article by its normalised title and its text
@@ -210,21 +238,23 @@ func (r *Report) sameForm(d corpus.Document, key string) bool {
 		key = formKey(d)
 	}
 	if r.forms == nil {
-		r.forms = map[string]form{}
+		r.forms = map[[sha256.Size]byte]form{}
 	}
-	prev, dup := r.forms[key]
+	digest := formDigest(key)
+	prev, dup := r.forms[digest]
 	if !dup {
-		r.forms[key] = form{id: d.ID, source: d.Source, url: d.URL != ""}
+		r.forms[digest] = form{id: r.formIDs.entry(d.ID), source: r.source(d.Source), url: d.URL != ""}
 		return true
 	}
+	prevID := r.formIDs.at(prev.id)
 	if d.URL == "" || prev.url {
-		r.Duplicates = append(r.Duplicates, Duplicate{Kept: prev.id, Dropped: d.ID, Source: d.Source})
+		r.Duplicates = append(r.Duplicates, Duplicate{Kept: prevID, Dropped: d.ID, Source: d.Source})
 		return false
 	}
-	r.Duplicates = append(r.Duplicates, Duplicate{Kept: d.ID, Dropped: prev.id, Source: prev.source})
-	r.retracted = append(r.retracted, prev.id)
-	r.light = slices.DeleteFunc(r.light, func(l corpus.Document) bool { return l.ID == prev.id })
-	r.forms[key] = form{id: d.ID, source: d.Source, url: true}
+	r.Duplicates = append(r.Duplicates, Duplicate{Kept: d.ID, Dropped: prevID, Source: r.sourceNames[prev.source]})
+	r.retracted = append(r.retracted, prevID)
+	r.light = slices.DeleteFunc(r.light, func(l corpus.Document) bool { return l.ID == prevID })
+	r.forms[digest] = form{id: r.formIDs.entry(d.ID), source: r.source(d.Source), url: true}
 	return true
 }
 
@@ -242,17 +272,16 @@ func (r *Report) first(d corpus.Document) bool { return r.firstKeyed(d, "") }
 func (r *Report) firstKeyed(d corpus.Document, key string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if src, dup := r.seen[d.ID]; dup {
+	if e := r.seen.find(d.ID); e >= 0 {
+		src := r.sourceNames[r.seenSource[e]]
 		r.Skipped = append(r.Skipped, Skip{Source: d.Source, Reason: fmt.Sprintf("duplicate id %s (first from %s)", d.ID, src)})
 		return false
 	}
 	if !r.sameForm(d, key) {
 		return false
 	}
-	if r.seen == nil {
-		r.seen = map[string]string{}
-	}
-	r.seen[d.ID] = d.Source
+	r.seen.add(d.ID)
+	r.seenSource = append(r.seenSource, r.source(d.Source))
 	return true
 }
 
