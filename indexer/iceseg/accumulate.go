@@ -52,7 +52,7 @@ func (a *Accumulator) Len() int { return a.docs }
 func (a *Accumulator) Size() int {
 	n := cap(a.arena) + cap(a.vals)*24 + cap(a.starts)*8
 	for _, f := range a.s.fields {
-		n += cap(f.posts)*24 + cap(f.locs)*12 + cap(f.head)*12 + f.terms.size()
+		n += f.posts.capacity()*24 + cap(f.locs)*12 + cap(f.head)*12 + f.terms.size()
 	}
 	return n
 }

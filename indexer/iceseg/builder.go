@@ -102,7 +102,7 @@ type field struct {
 	tail  []int32 // and its last
 	count []int32 // and its number of postings
 
-	posts []posting
+	posts postStore
 	locs  []location
 
 	docStart int // first posting of the current document
@@ -121,6 +121,42 @@ type posting struct {
 }
 
 type location struct{ pos, start, end uint32 }
+
+// postBlockShift sets the size of a postStore block: 1<<14 postings, 384 KiB.
+const postBlockShift = 14
+
+// postStore is a field's postings in fixed blocks, so that adding one never
+// copies those before it: a doubling slice of an accumulator's postings
+// (hundreds of MB) was copied and cleared each time it grew, 9% of a full
+// run in memmove alone (docs/BENCHMARKS.md, session 14). Blocks are kept
+// across resets.
+type postStore struct {
+	blocks [][]posting
+	n      int
+}
+
+func (s *postStore) len() int { return s.n }
+
+// at returns posting i.
+func (s *postStore) at(i int32) *posting {
+	return &s.blocks[i>>postBlockShift][i&(1<<postBlockShift-1)]
+}
+
+// add appends p and returns its number.
+func (s *postStore) add(p posting) int32 {
+	b := s.n >> postBlockShift
+	if b == len(s.blocks) {
+		s.blocks = append(s.blocks, make([]posting, 1<<postBlockShift))
+	}
+	s.blocks[b][s.n&(1<<postBlockShift-1)] = p
+	s.n++
+	return int32(s.n - 1)
+}
+
+func (s *postStore) reset() { s.n = 0 }
+
+// capacity is how many postings the blocks hold.
+func (s *postStore) capacity() int { return len(s.blocks) << postBlockShift }
 
 type storedValue struct {
 	field int
@@ -197,7 +233,8 @@ func (f *field) reset() {
 	f.docValue, f.docs, f.tokens, f.lastDoc = false, 0, 0, -1
 	f.terms.reset()
 	f.head, f.tail, f.count = f.head[:0], f.tail[:0], f.count[:0]
-	f.posts, f.locs = f.posts[:0], f.locs[:0]
+	f.posts.reset()
+	f.locs = f.locs[:0]
 }
 
 // addDocument adds document d's terms and leaves its stored values, by
@@ -209,8 +246,8 @@ func (s *state) addDocument(d int, doc segapi.Document) {
 	doc.EachField(s.visitField)
 	for _, f := range s.touched {
 		norm := s.normCalc(f.name, f.docLen)
-		for i := f.docStart; i < len(f.posts); i++ {
-			f.posts[i].norm = norm
+		for i := f.docStart; i < f.posts.len(); i++ {
+			f.posts.at(int32(i)).norm = norm
 		}
 	}
 	// ice writes a document's stored values by field number, each field's
@@ -222,7 +259,7 @@ func (s *state) addField(sf segapi.Field) {
 	n := s.byName[sf.Name()]
 	f := s.fields[n]
 	if f.lastDoc != s.doc {
-		f.lastDoc, f.docStart, f.docLen = s.doc, len(f.posts), 0
+		f.lastDoc, f.docStart, f.docLen = s.doc, f.posts.len(), 0
 		f.docs++
 		s.touched = append(s.touched, f)
 	}
@@ -253,13 +290,12 @@ func (s *state) addTerm(t segapi.FieldTerm) {
 	}
 	loc0 := len(f.locs)
 	t.EachLocation(s.visitLoc)
-	p := int32(len(f.posts))
-	f.posts = append(f.posts, posting{
+	p := f.posts.add(posting{
 		doc: uint32(s.doc), freq: uint32(t.Frequency()),
 		loc0: uint32(loc0), nlocs: uint32(len(f.locs) - loc0), next: -1,
 	})
 	if last := f.tail[id]; last >= 0 {
-		f.posts[last].next = p
+		f.posts.at(last).next = p
 	} else {
 		f.head[id] = p
 	}
@@ -272,14 +308,14 @@ func (s *state) addTerm(t segapi.FieldTerm) {
 // earlier value's (moved to the end of the field's locations first if
 // other terms' came after them).
 func (s *state) addAgain(f *field, p int32, t segapi.FieldTerm) {
-	post := &f.posts[p]
+	post := f.posts.at(p)
 	if end := int(post.loc0 + post.nlocs); end != len(f.locs) {
 		moved := len(f.locs)
 		f.locs = append(f.locs, f.locs[post.loc0:end]...)
 		post.loc0 = uint32(moved)
 	}
 	t.EachLocation(s.visitLoc)
-	post = &f.posts[p]
+	post = f.posts.at(p)
 	post.nlocs = uint32(len(f.locs)) - post.loc0
 	post.freq += uint32(t.Frequency())
 }

@@ -176,8 +176,8 @@ func (e *encoder) writePostings(field int, f *field, t int32) uint64 {
 	e.loc.reset(numChunks)
 	e.docs = e.docs[:0]
 	term := f.terms.at(t)
-	for p := f.head[t]; p >= 0; p = f.posts[p].next {
-		post := &f.posts[p]
+	for p := f.head[t]; p >= 0; p = f.posts.at(p).next {
+		post := f.posts.at(p)
 		chunk := int(uint64(post.doc) / chunkSize)
 		freq := uint64(post.freq) << 1
 		if post.nlocs > 0 {
