@@ -31,24 +31,23 @@ func (s *idSet) has(id string) bool {
 
 // add puts id in the set and reports whether it was not there.
 func (s *idSet) add(id string) bool {
-	if i := s.find(id); i >= 0 {
-		if !s.gone[i] {
-			return false
-		}
-		s.gone[i] = false
-		s.live++
-		return true
-	}
-	s.insert(id)
-	s.live++
-	return true
+	live := s.live
+	s.entry(id)
+	return s.live > live
 }
 
 // entry adds id if missing and returns its entry number (stable for the
 // set's life: a removed and re-added id keeps its entry).
 func (s *idSet) entry(id string) int32 {
-	s.add(id)
-	return s.find(id)
+	i := s.find(id)
+	if i < 0 {
+		return s.insert(id)
+	}
+	if s.gone[i] {
+		s.gone[i] = false
+		s.live++
+	}
+	return i
 }
 
 // remove takes id out of the set.
@@ -85,7 +84,8 @@ func (s *idSet) find(id string) int32 {
 	return -1
 }
 
-func (s *idSet) insert(id string) {
+// insert adds id, known to be absent, and returns its entry.
+func (s *idSet) insert(id string) int32 {
 	if s.first == nil {
 		s.seed = maphash.MakeSeed()
 		s.first = map[uint64]int32{}
@@ -101,6 +101,8 @@ func (s *idSet) insert(id string) {
 		s.next = append(s.next, -1)
 	}
 	s.first[h] = i
+	s.live++
+	return i
 }
 
 func (s *idSet) equal(i int32, id string) bool {

@@ -58,7 +58,6 @@ func TestIDSetCollisions(t *testing.T) {
 	for i := range 100 {
 		id := fmt.Sprint("doc-", i)
 		s.insert(id)
-		s.live++
 		h := s.hash(id)
 		n := int32(len(s.ends) - 1)
 		delete(s.first, h)

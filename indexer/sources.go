@@ -280,7 +280,7 @@ func (r *Report) firstKeyed(d corpus.Document, key string) bool {
 	if !r.sameForm(d, key) {
 		return false
 	}
-	r.seen.add(d.ID)
+	r.seen.insert(d.ID) // absent: find said so
 	r.seenSource = append(r.seenSource, r.source(d.Source))
 	return true
 }
